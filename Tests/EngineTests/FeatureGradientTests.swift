@@ -49,6 +49,15 @@ import Engine
     #expect(checked > 300)
   }
 
+  /// The random inputs cover tumours brighter and darker than their ring (p = +1 and −1), and the
+  /// oracle's independent t and p agree with numpy's on the reference input (t = 0.12275910282086638, p = 1).
+  @Test func oracleConstantsCoverBothPolaritiesAndMatchNumpy() {
+    let polarities = Set([11, 12, 13].map { FeatureTestSupport.occupancyConstants(FeatureTestInputs.random(seed: $0)).polarity })
+    #expect(polarities == [1, -1])
+    let reference = FeatureTestSupport.occupancyConstants(FeatureTestInputs.reference())
+    #expect(abs(reference.threshold - 0.12275910282086638) < 1e-15 && reference.polarity == 1)
+  }
+
   @Test func publicGradientIsTheDoubleGradientRoundedToFloat() {
     let input = FeatureTestInputs.random(seed: 21)
     for feature in FeatureCatalog.all {

@@ -67,6 +67,7 @@ public struct AlignmentAnalyzer: Sendable {
     var norms = [[Double]](repeating: [], count: models.count)
     for (m, model) in models.enumerated() {
       let start = model.logitsAndInputGradients(inputs.flatMap(\.x), count: inputs.count)
+      checkShapes(start, count: inputs.count)
       logits[m] = start.logits
       let gradients = (0..<inputs.count).map { p in Array(start.gradients[(p * d)..<((p + 1) * d)]) }
       norms[m] = gradients.map(VectorMath.norm)
@@ -103,6 +104,7 @@ public struct AlignmentAnalyzer: Sendable {
         }
       }
       let step = model.logitsAndInputGradients(walkers.flatMap(\.point), count: walkers.count)
+      checkShapes(step, count: walkers.count)
       for w in walkers.indices { walkers[w].gradient = Array(step.gradients[(w * d)..<((w + 1) * d)]) }
       let snapshot = walkers
       let points = ParallelMap.map(snapshot.count) { w in
@@ -113,6 +115,12 @@ public struct AlignmentAnalyzer: Sendable {
       for (walker, point) in zip(snapshot, points) { add(walker.patient, point) }
     }
   }
+}
+
+/// A model that answers a batch of n with other than n logits and n gradients is a programming error.
+private func checkShapes(_ output: (logits: [Float], gradients: [Float]), count: Int) {
+  precondition(output.logits.count == count && output.gradients.count == count * FeatureInput.count,
+               "a gradient oracle returned \(output.logits.count) logits and \(output.gradients.count) gradient values for \(count) inputs")
 }
 
 /// Running sums of one patient's alignments for one model over the points of its path.
