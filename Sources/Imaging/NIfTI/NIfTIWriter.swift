@@ -1,9 +1,11 @@
 // NIfTIWriter: writes canonical volumes and masks as little-endian NIfTI-1 (.nii.gz, or .nii),
 // atomically. CT stays small: int16 when every value is an integer in range, else float32;
 // masks are uint8. gzip level 1 by default (as nibabel): on noisy CT, level 6 is ~3.5× slower
-// for files only ~4% smaller. The sform and qform both encode the canonical array's affine, so reading the
-// file back gives the same values and grid (exactly, when the affine's entries are float32
-// numbers, as 1 mm, 3 mm or 0.9765625 mm spacings and half-millimetre origins are).
+// for files only ~4% smaller. sform and qform (both code 1, scanner) encode the grid's affine, so
+// reading the file back gives the same values and grid: exactly when the affine's entries are
+// float32 numbers (1 mm, 3 mm or 0.9765625 mm spacings, half-millimetre origins) and the grid's
+// spacing is the length of its affine's columns (as for Grid(nx:ny:nz:spacing:) and every
+// grid the readers make); otherwise to float32 precision.
 
 import Common
 
