@@ -1,0 +1,202 @@
+// The three convolution kernels every conv layer is built from, over channels-last (NHWC)
+// buffers whose channel stride is a multiple of 16 on the vectorised side:
+//   convolve          out[y][x][co] (+)= Σ_{ky,kx,ci} in[y+ky][x+kx][ci] · w[ky][kx][ci][co]
+//                     (forward pass, tangent pass, and, with flipped weights, the input adjoint);
+//   accumulateWeightGradient
+//                     dw[ky][kx][ci][co] += Σ_{y,x} in[y+ky][x+kx][ci] · adj[y][x][co];
+//   convolveToFewChannels
+//                     out[y][x][ci] = Σ_{ky,kx,co} in[y+ky][x+kx][co] · w[ky][kx][ci][co] for few
+//                     output channels (the input adjoint of a layer reading the 3-channel image).
+// Inputs are already zero-padded, so no kernel tests borders. Register blocking: 16 output pixels
+// × 16 output channels in 16 zmm accumulators, input values broadcast straight from memory.
+
+/// A padded channels-last input: element (y, x, c) is at `base[y * rowStride + x * pixelStride + c]`.
+struct PaddedImage {
+  var base: UnsafePointer<Float>
+  var rowStride: Int
+  var pixelStride: Int
+}
+
+enum ConvolutionKernels {
+  /// out[y][x][co] = bias[co] + Σ in[y+ky][x+kx][ci] · w[((ky·k+kx)·inChannels + ci)·outStride + co]
+  /// for y < height, x < width, co < outStride (a multiple of 16); `out` rows are `width·outStride`.
+  /// With `accumulate`, adds to `out` instead of overwriting it (bias then ignored).
+  static func convolve(
+    input: PaddedImage, inChannels: Int, kernel k: Int,
+    weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outStride: Int,
+    output: UnsafeMutablePointer<Float>, height: Int, width: Int
+  ) {
+    let s = input.pixelStride
+    for y in 0..<height {
+      var x = 0
+      while x < width {
+        let block = width - x >= 16 ? 16 : 1
+        for tile in stride(from: 0, to: outStride, by: 16) {
+          let out = output + (y * width + x) * outStride + tile
+          let origin = input.base + y * input.rowStride + x * s
+          if block == 16 {
+            block16(origin: origin, s: s, rowStride: input.rowStride, inChannels: inChannels, k: k,
+                    weights: weights + tile, weightStride: outStride, bias: bias.map { $0 + tile },
+                    out: out, outPixelStride: outStride)
+          } else {
+            var acc = bias.map { load16($0 + tile) } ?? F16()
+            for ky in 0..<k {
+              for kx in 0..<k {
+                let q = origin + ky * input.rowStride + kx * s
+                var wp = weights + ((ky * k + kx) * inChannels) * outStride + tile
+                for ci in 0..<inChannels {
+                  acc = acc.addingProduct(F16(repeating: q[ci]), load16(wp))
+                  wp += outStride
+                }
+              }
+            }
+            store16(acc, out)
+          }
+        }
+        x += block
+      }
+    }
+  }
+
+  /// 16 consecutive output pixels × 16 output channels.
+  @inline(__always)
+  private static func block16(
+    origin: UnsafePointer<Float>, s: Int, rowStride: Int, inChannels: Int, k: Int,
+    weights: UnsafePointer<Float>, weightStride: Int, bias: UnsafePointer<Float>?,
+    out: UnsafeMutablePointer<Float>, outPixelStride o: Int
+  ) {
+    let b = bias.map { load16($0) } ?? F16()
+    var a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b
+    var a8 = b, a9 = b, a10 = b, a11 = b, a12 = b, a13 = b, a14 = b, a15 = b
+    var wp = weights
+    for ky in 0..<k {
+      for kx in 0..<k {
+        var q = origin + ky * rowStride + kx * s
+        for _ in 0..<inChannels {
+          let w = load16(wp)
+          wp += weightStride
+          a0 = a0.addingProduct(F16(repeating: q[0]), w)
+          a1 = a1.addingProduct(F16(repeating: q[s]), w)
+          a2 = a2.addingProduct(F16(repeating: q[2 * s]), w)
+          a3 = a3.addingProduct(F16(repeating: q[3 * s]), w)
+          a4 = a4.addingProduct(F16(repeating: q[4 * s]), w)
+          a5 = a5.addingProduct(F16(repeating: q[5 * s]), w)
+          a6 = a6.addingProduct(F16(repeating: q[6 * s]), w)
+          a7 = a7.addingProduct(F16(repeating: q[7 * s]), w)
+          a8 = a8.addingProduct(F16(repeating: q[8 * s]), w)
+          a9 = a9.addingProduct(F16(repeating: q[9 * s]), w)
+          a10 = a10.addingProduct(F16(repeating: q[10 * s]), w)
+          a11 = a11.addingProduct(F16(repeating: q[11 * s]), w)
+          a12 = a12.addingProduct(F16(repeating: q[12 * s]), w)
+          a13 = a13.addingProduct(F16(repeating: q[13 * s]), w)
+          a14 = a14.addingProduct(F16(repeating: q[14 * s]), w)
+          a15 = a15.addingProduct(F16(repeating: q[15 * s]), w)
+          q += 1
+        }
+      }
+    }
+    store16(a0, out); store16(a1, out + o); store16(a2, out + 2 * o); store16(a3, out + 3 * o)
+    store16(a4, out + 4 * o); store16(a5, out + 5 * o); store16(a6, out + 6 * o); store16(a7, out + 7 * o)
+    store16(a8, out + 8 * o); store16(a9, out + 9 * o); store16(a10, out + 10 * o); store16(a11, out + 11 * o)
+    store16(a12, out + 12 * o); store16(a13, out + 13 * o); store16(a14, out + 14 * o); store16(a15, out + 15 * o)
+  }
+
+  /// dw[((ky·k+kx)·inLanes + ci)·outStride + co] += Σ_{y,x} in[y+ky][x+kx][ci] · adj[(y·width+x)·outStride + co]
+  /// for ci < inLanes (a multiple of 16; the input must hold that many readable channels per pixel).
+  static func accumulateWeightGradient(
+    input: PaddedImage, inLanes: Int, kernel k: Int,
+    adjoint: UnsafePointer<Float>, outStride: Int, height: Int, width: Int,
+    weightGradient dw: UnsafeMutablePointer<Float>
+  ) {
+    let o = outStride
+    for ky in 0..<k {
+      for kx in 0..<k {
+        for ci0 in stride(from: 0, to: inLanes, by: 16) {
+          for tile in stride(from: 0, to: outStride, by: 16) {
+            let d = dw + ((ky * k + kx) * inLanes + ci0) * o + tile
+            var a0 = load16(d), a1 = load16(d + o), a2 = load16(d + 2 * o), a3 = load16(d + 3 * o)
+            var a4 = load16(d + 4 * o), a5 = load16(d + 5 * o), a6 = load16(d + 6 * o), a7 = load16(d + 7 * o)
+            var a8 = load16(d + 8 * o), a9 = load16(d + 9 * o), a10 = load16(d + 10 * o), a11 = load16(d + 11 * o)
+            var a12 = load16(d + 12 * o), a13 = load16(d + 13 * o), a14 = load16(d + 14 * o), a15 = load16(d + 15 * o)
+            for y in 0..<height {
+              var q = input.base + (y + ky) * input.rowStride + kx * input.pixelStride + ci0
+              var g = adjoint + y * width * o + tile
+              for _ in 0..<width {
+                let h = load16(g)
+                a0 = a0.addingProduct(F16(repeating: q[0]), h)
+                a1 = a1.addingProduct(F16(repeating: q[1]), h)
+                a2 = a2.addingProduct(F16(repeating: q[2]), h)
+                a3 = a3.addingProduct(F16(repeating: q[3]), h)
+                a4 = a4.addingProduct(F16(repeating: q[4]), h)
+                a5 = a5.addingProduct(F16(repeating: q[5]), h)
+                a6 = a6.addingProduct(F16(repeating: q[6]), h)
+                a7 = a7.addingProduct(F16(repeating: q[7]), h)
+                a8 = a8.addingProduct(F16(repeating: q[8]), h)
+                a9 = a9.addingProduct(F16(repeating: q[9]), h)
+                a10 = a10.addingProduct(F16(repeating: q[10]), h)
+                a11 = a11.addingProduct(F16(repeating: q[11]), h)
+                a12 = a12.addingProduct(F16(repeating: q[12]), h)
+                a13 = a13.addingProduct(F16(repeating: q[13]), h)
+                a14 = a14.addingProduct(F16(repeating: q[14]), h)
+                a15 = a15.addingProduct(F16(repeating: q[15]), h)
+                q += input.pixelStride
+                g += o
+              }
+            }
+            store16(a0, d); store16(a1, d + o); store16(a2, d + 2 * o); store16(a3, d + 3 * o)
+            store16(a4, d + 4 * o); store16(a5, d + 5 * o); store16(a6, d + 6 * o); store16(a7, d + 7 * o)
+            store16(a8, d + 8 * o); store16(a9, d + 9 * o); store16(a10, d + 10 * o); store16(a11, d + 11 * o)
+            store16(a12, d + 12 * o); store16(a13, d + 13 * o); store16(a14, d + 14 * o); store16(a15, d + 15 * o)
+          }
+        }
+      }
+    }
+  }
+
+  /// out[(y·width+x)·outPixelStride + c] = Σ in[y+ky][x+kx][co] · w[((ky·k+kx)·outChannels + c)·inLanes + co]
+  /// for c < outChannels: the vectors run along the input channels and are summed at the end, for
+  /// outputs with too few channels to vectorise (the adjoint of the image layer, 3 channels).
+  static func convolveToFewChannels(
+    input: PaddedImage, inLanes: Int, kernel k: Int,
+    weights: UnsafePointer<Float>, outChannels: Int,
+    output: UnsafeMutablePointer<Float>, outPixelStride: Int, height: Int, width: Int
+  ) {
+    for y in 0..<height {
+      for x in 0..<width {
+        let origin = input.base + y * input.rowStride + x * input.pixelStride
+        var c = 0
+        while c < outChannels {
+          let group = min(4, outChannels - c)
+          var s0 = F16(), s1 = F16(), s2 = F16(), s3 = F16()
+          for ky in 0..<k {
+            for kx in 0..<k {
+              let q = origin + ky * input.rowStride + kx * input.pixelStride
+              let w = weights + ((ky * k + kx) * outChannels + c) * inLanes
+              for co in stride(from: 0, to: inLanes, by: 16) {
+                let v = load16(q + co)
+                s0 = s0.addingProduct(v, load16(w + co))
+                if group > 1 { s1 = s1.addingProduct(v, load16(w + inLanes + co)) }
+                if group > 2 { s2 = s2.addingProduct(v, load16(w + 2 * inLanes + co)) }
+                if group > 3 { s3 = s3.addingProduct(v, load16(w + 3 * inLanes + co)) }
+              }
+            }
+          }
+          let out = output + (y * width + x) * outPixelStride + c
+          out[0] = horizontalSum(s0)
+          if group > 1 { out[1] = horizontalSum(s1) }
+          if group > 2 { out[2] = horizontalSum(s2) }
+          if group > 3 { out[3] = horizontalSum(s3) }
+          c += group
+        }
+      }
+    }
+  }
+
+  /// Sum of the 16 lanes in a fixed pairwise order (deterministic, and fast).
+  @inline(__always) static func horizontalSum(_ v: F16) -> Float {
+    let a = v.lowHalf + v.highHalf
+    let b = a.lowHalf + a.highHalf
+    let c = b.lowHalf + b.highHalf
+    return c[0] + c[1]
+  }
+}

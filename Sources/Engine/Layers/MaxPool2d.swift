@@ -1,0 +1,79 @@
+// MaxPool2d(size): non-overlapping size×size windows, stride size; remainder rows and columns
+// are dropped (PyTorch's floor mode). Shapes: H×W×S → ⌊H/size⌋×⌊W/size⌋×S.
+//   forward   y = max of the window; the winner's input index is kept (first maximum in row-major
+//             window order wins ties, as PyTorch)
+//   tangent   ẏ = ẋ[winner]
+//   backward  x̄[winner] = ȳ, 0 elsewhere (and the same for the tangent adjoint)
+// Scratch: the winners' input indices, stored as Int32 bit patterns in the float scratch.
+
+struct MaxPool2dLayer: NetworkLayer {
+  let size: Int
+  let input: BufferShape
+  var output: BufferShape {
+    BufferShape(channels: input.channels, height: input.height / size, width: input.width / size, stride: input.stride)
+  }
+  var scratchCount: Int { output.count }
+
+  private func winners(_ scratch: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Int32> {
+    UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: Int32.self)
+  }
+
+  func forward(_ b: LayerBuffers, weights: UnsafePointer<Float>) {
+    let s = input.stride, out = output, win = winners(b.scratch)
+    let lanes = s % 16 == 0 ? 16 : 1
+    for oy in 0..<out.height {
+      for ox in 0..<out.width {
+        let o = (oy * out.width + ox) * s
+        var c = 0
+        while c < s {
+          let first = ((oy * size) * input.width + ox * size) * s + c
+          if lanes == 16 {
+            var best = load16(b.val + first)
+            var index = SIMD16<Int32>(repeating: Int32(first)) &+ lane16
+            for dy in 0..<size {
+              for dx in 0..<size where dy != 0 || dx != 0 {
+                let at = ((oy * size + dy) * input.width + ox * size + dx) * s + c
+                let v = load16(b.val + at)
+                let better = v .> best
+                best.replace(with: v, where: better)
+                index.replace(with: SIMD16<Int32>(repeating: Int32(at)) &+ lane16, where: better)
+              }
+            }
+            store16(best, b.valOut + o + c)
+            UnsafeMutableRawPointer(win + o + c).storeBytes(of: index, as: SIMD16<Int32>.self)
+          } else {
+            var best = b.val[first], index = first
+            for dy in 0..<size {
+              for dx in 0..<size {
+                let at = ((oy * size + dy) * input.width + ox * size + dx) * s + c
+                if b.val[at] > best { best = b.val[at]; index = at }
+              }
+            }
+            b.valOut[o + c] = best
+            win[o + c] = Int32(index)
+          }
+          c += lanes
+        }
+      }
+    }
+  }
+
+  func tangent(_ b: LayerBuffers, weights: UnsafePointer<Float>) {
+    let win = winners(b.scratch)
+    for i in 0..<output.count { b.tanOut[i] = b.tan[Int(win[i])] }
+  }
+
+  func backward(_ b: LayerBuffers, weights: UnsafePointer<Float>, options: BackwardOptions) {
+    guard options.needInputAdjoint else { return }
+    let win = winners(b.scratch)
+    b.adj.update(repeating: 0, count: input.count)
+    for i in 0..<output.count { b.adj[Int(win[i])] = b.adjOut[i] }
+    if options.dual {
+      b.tadj.update(repeating: 0, count: input.count)
+      for i in 0..<output.count { b.tadj[Int(win[i])] = b.tadjOut[i] }
+    }
+  }
+}
+
+/// 0, 1, …, 15.
+private let lane16 = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)

@@ -1,0 +1,96 @@
+// Workspace: the per-sample buffers of one worker thread (values, tangents, adjoints, tangent
+// adjoints of every layer boundary, and each layer's scratch), allocated once and reused, and the
+// per-sample passes over them. Buffers are channels-last; inputs and input gradients cross the
+// boundary in PyTorch's channels-first order [C][H][W].
+
+final class Workspace {
+  let network: Network
+  private let storage: UnsafeMutablePointer<Float>
+  private let storageCount: Int
+  private var val: [UnsafeMutablePointer<Float>] = []
+  private var tan: [UnsafeMutablePointer<Float>] = []
+  private var adj: [UnsafeMutablePointer<Float>] = []
+  private var tadj: [UnsafeMutablePointer<Float>] = []
+  private var scratch: [UnsafeMutablePointer<Float>] = []
+  /// Packed gradient of the current sample.
+  let gradient: UnsafeMutablePointer<Float>
+
+  init(network: Network) {
+    self.network = network
+    // Each region starts on a 64-byte line.
+    func aligned(_ n: Int) -> Int { (n + 15) / 16 * 16 }
+    let boundaries = network.buffers.reduce(0) { $0 + aligned($1.count) }
+    let scratches = network.layers.reduce(0) { $0 + aligned($1.scratchCount) }
+    storageCount = 4 * boundaries + scratches + aligned(network.packedGradientCount)
+    storage = .allocate(capacity: storageCount)
+    storage.initialize(repeating: 0, count: storageCount)
+    var next = storage
+    func take(_ n: Int) -> UnsafeMutablePointer<Float> { defer { next += aligned(n) }; return next }
+    for shape in network.buffers {
+      val.append(take(shape.count)); tan.append(take(shape.count))
+      adj.append(take(shape.count)); tadj.append(take(shape.count))
+    }
+    for layer in network.layers {
+      let region = take(layer.scratchCount)
+      layer.initializeScratch(region)
+      scratch.append(region)
+    }
+    gradient = take(network.packedGradientCount)
+  }
+
+  deinit { storage.deallocate() }
+
+  private func buffers(_ i: Int) -> LayerBuffers {
+    LayerBuffers(val: val[i], valOut: val[i + 1], tan: tan[i], tanOut: tan[i + 1],
+                 adj: adj[i], adjOut: adj[i + 1], tadj: tadj[i], tadjOut: tadj[i + 1], scratch: scratch[i])
+  }
+
+  /// Copies a channels-first sample into a channels-last buffer.
+  private func load(_ sample: UnsafePointer<Float>, into buffer: UnsafeMutablePointer<Float>) {
+    let shape = network.buffers[0], pixels = shape.pixels
+    for c in 0..<shape.channels {
+      for p in 0..<pixels { buffer[p * shape.stride + c] = sample[c * pixels + p] }
+    }
+  }
+
+  /// Runs the network on one sample [C][H][W]; returns the logit and keeps every activation.
+  func forward(_ x: UnsafePointer<Float>, weights: UnsafePointer<Float>) -> Float {
+    load(x, into: val[0])
+    for (i, layer) in network.layers.enumerated() { layer.forward(buffers(i), weights: weights) }
+    return val[network.layers.count][0]
+  }
+
+  /// ∇ₓf of the last forward sample, written channels-first into `u`.
+  func inputGradient(weights: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
+    let last = network.layers.count
+    adj[last][0] = 1
+    let options = BackwardOptions(dual: false, needInputAdjoint: true, gradients: nil)
+    for i in stride(from: last - 1, through: 0, by: -1) {
+      network.layers[i].backward(buffers(i), weights: weights, options: options)
+    }
+    let shape = network.buffers[0], pixels = shape.pixels
+    for c in 0..<shape.channels {
+      for p in 0..<pixels { u[c * pixels + p] = adj[0][p * shape.stride + c] }
+    }
+  }
+
+  /// The tangent pass along `v` [C][H][W] at the last forward sample; returns ḟ = ⟨∇ₓf, v⟩.
+  func tangent(_ v: UnsafePointer<Float>, weights: UnsafePointer<Float>) -> Float {
+    load(v, into: tan[0])
+    for (i, layer) in network.layers.enumerated() { layer.tangent(buffers(i), weights: weights) }
+    return tan[network.layers.count][0]
+  }
+
+  /// Sets `gradient` to the packed parameter gradient of outputAdjoint·f (+ tangentAdjoint·ḟ when
+  /// given, after `tangent`) at the last forward sample.
+  func parameterGradient(outputAdjoint: Float, tangentAdjoint: Float?, weights: UnsafePointer<Float>) {
+    gradient.update(repeating: 0, count: network.packedGradientCount)
+    let last = network.layers.count
+    adj[last][0] = outputAdjoint
+    tadj[last][0] = tangentAdjoint ?? 0
+    for i in stride(from: last - 1, through: 0, by: -1) {
+      let options = BackwardOptions(dual: tangentAdjoint != nil, needInputAdjoint: i > 0, gradients: gradient)
+      network.layers[i].backward(buffers(i), weights: weights, options: options)
+    }
+  }
+}
