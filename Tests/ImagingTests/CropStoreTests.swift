@@ -47,17 +47,6 @@ final class CountingCohort: CohortSource, @unchecked Sendable {
   }
 }
 
-/// A fresh directory under the system's temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
-  let path: String
-  init() {
-    path = FileManager.default.temporaryDirectory.appendingPathComponent("fgf-test-\(UUID().uuidString)").path
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  }
-  func remove() { try? FileManager.default.removeItem(atPath: path) }
-  func files() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() }
-}
-
 final class WarningLog: @unchecked Sendable {
   private let lock = NSLock()
   private var lines: [String] = []
