@@ -26,7 +26,9 @@ package let vectorLanes = 16
 /// Cody–Waite range reduction); inputs are clamped to [−87.3, 88.3], so finite input never
 /// gives inf or NaN.
 @inline(__always) func exp16(_ input: F16) -> F16 {
-  let x = input.clamped(lowerBound: F16(repeating: -87.3), upperBound: F16(repeating: 88.3))
+  // Clamp by selects (the generic pointwiseMin/Max are not inlined and cost more than the rest).
+  var x = input.replacing(with: -87.3, where: input .< -87.3)
+  x.replace(with: 88.3, where: x .> 88.3)
   // n = round(x / ln 2) by the 1.5·2^23 trick: the integer lands in the low mantissa bits of t.
   let magic = F16(repeating: 12_582_912)
   let t = (x * 1.442_695_04) + magic
