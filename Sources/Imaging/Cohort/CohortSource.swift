@@ -42,4 +42,20 @@ public protocol CohortSource: Sendable {
   /// A string that changes whenever the patient's source data changes (file sizes and
   /// modification times, or the generator's seed and version): the key of cached crops.
   func fingerprint(for patient: PatientRecord) -> String
+  /// The directory holding the cohort's files, or nil (see the default below).
+  var directory: String? { get }
+  /// Where `patient` comes from, for error messages (see the default below).
+  func origin(of patient: PatientRecord) -> (path: String, place: String)
+}
+
+extension CohortSource {
+  /// The directory holding the cohort's files (a crop cache may go beside them); nil by default,
+  /// for cohorts that are generated rather than read.
+  public var directory: String? { nil }
+
+  /// Where `patient` comes from, for error messages: a file and a place in it. By default the
+  /// cohort's name and the patient id; a cohort directory names cohort.csv and the row's line.
+  public func origin(of patient: PatientRecord) -> (path: String, place: String) {
+    (name, "patient \(patient.id)")
+  }
 }
