@@ -15,7 +15,8 @@ import Foundation
     let directory = Self.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let target = directory + "/small"
-    let first = try FGFBinary.run(["synth", "--out", target, "--patients", "5", "--seed", "9"])
+    // The demo's seed: patients do not depend on the cohort size, so these are the demo's first five.
+    let first = try FGFBinary.run(["synth", "--out", target, "--patients", "5", "--seed", "20250301"])
     #expect(first.status == 0, "\(first.stderr)")
     #expect(first.stdout.contains("Wrote 5 patients"))
     let table = try String(contentsOfFile: target + "/cohort.csv", encoding: .utf8)
@@ -27,6 +28,14 @@ import Foundation
     #expect(again.status == 1)
     #expect(again.stderr.contains("not empty"))
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["small"])
+    // What synth wrote reads back through the cohort directory and draws exactly like the demo's
+    // same patient (captions differ only in the split, which depends on the cohort's size).
+    let rendered = try FGFBinary.run(["render", target, "--patient", "SYN-0003", "--mode", "ascii", "--width", "60"])
+    #expect(rendered.status == 0, "\(rendered.stderr)")
+    #expect(rendered.stdout.hasPrefix("SYN-0003  slice ") && rendered.stdout.contains("O"))
+    let builtIn = try FGFBinary.run(["render", "--patient", "SYN-0003", "--mode", "ascii", "--width", "60"])
+    #expect(builtIn.status == 0)
+    #expect(rendered.stdout.split(separator: "\n").dropFirst() == builtIn.stdout.split(separator: "\n").dropFirst())
     let bad = try FGFBinary.run(["synth", "--out", directory + "/x", "--patients", "0"])
     #expect(bad.status != 0 && bad.stderr.contains("--patients"))
   }

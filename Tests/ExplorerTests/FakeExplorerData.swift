@@ -144,9 +144,9 @@ enum Fixture {
   static let unicode256 = TerminalProfile(unicode: true, colors: .palette256)
 
   static func state(_ data: FakeExplorerData = FakeExplorerData(), width: Int = 200, height: Int = 60,
-                    profile: TerminalProfile = unicode256) -> ExplorerStateBox {
+                    profile: TerminalProfile = unicode256, renderMode: RenderMode = .grey256) -> ExplorerStateBox {
     ExplorerStateBox(data: data, state: ExplorerState(overview: data.overview, profile: profile,
-                                                      renderMode: .ascii, width: width, height: height))
+                                                      renderMode: renderMode, width: width, height: height))
   }
 }
 

@@ -105,7 +105,8 @@ import Pipeline
   }
 
   @Test func asciiFallbackUsesOnlyASCII() {
-    var box = Fixture.state(width: 200, height: 60, profile: TerminalProfile(unicode: false, colors: .none))
+    var box = Fixture.state(width: 200, height: 60, profile: TerminalProfile(unicode: false, colors: .none),
+                            renderMode: .ascii)
     box.runWork()
     _ = box.press(.key(.character("?")))
     for screen in [box.screen] {

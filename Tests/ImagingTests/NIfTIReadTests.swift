@@ -198,7 +198,7 @@ import Imaging
   @Test func readsTheDescriptionAndTellsWhatItRepaired() throws {
     let scratch = NIfTIScratch()
     var file = NIfTITestFile()
-    file.pixdim = [1, 0.5, 0, 2]  // no sform or qform; pixdim[2] is 0
+    file.pixdim = [1, 0.5, 0, -2]  // no sform or qform; pixdim[2] is 0, pixdim[3] negative
     var bytes = file.singleFileBytes(nifTIRamp(24))
     bytes.replaceSubrange(148..<160, with: Array("CT from PACS".utf8))
     let path = scratch.write("plain.nii", bytes)
@@ -207,6 +207,7 @@ import Imaging
     #expect(info.affineSource == .pixdim)
     #expect(info.notes.contains { $0.contains("pixdim[2] is 0.0; 1 mm is used") })
     #expect(info.notes.contains { $0.contains("neither sform nor qform") })
+    #expect(info.notes.contains("pixdim[3] is -2.0; its magnitude is used"))
     #expect(info.grid.spacing == SIMD3(0.5, 1, 2))
   }
 }

@@ -39,7 +39,7 @@ enum SlicePane {
 
     // Info line.
     var info = "slice \(z + 1) of \(nz)" + (z == image.tumourSlice ? " (tumour centre)" : " (tumour \(image.tumourSlice + 1))")
-    info += " \(dot) \(state.slices.window) W\(Int(state.slices.window.width))/L\(Int(state.slices.window.level))"
+    info += " \(dot) \(state.slices.window)"
     if state.slices.zoom { info += " \(dot) zoom" }
     grid.put(info, x: inner.x, y: inner.y, style: theme.dim, limit: inner.width, ascii: ascii)
 

@@ -2,22 +2,13 @@
 // whether the GTV outline, the model-input crop box and a model's ∇f overlay are drawn, and
 // whether models A and B are shown side by side.
 
-/// CT display windows (DESIGN §7).
-public enum CTWindow: Int, Sendable, CaseIterable, CustomStringConvertible {
-  case soft, bone, lung
-
-  public var width: Double { switch self { case .soft: 400; case .bone: 1800; case .lung: 1500 } }
-  public var level: Double { switch self { case .soft: 40; case .bone: 400; case .lung: -600 } }
-  public var description: String {
-    switch self { case .soft: "soft tissue"; case .bone: "bone"; case .lung: "lung" }
-  }
-  public var next: CTWindow { CTWindow(rawValue: (rawValue + 1) % CTWindow.allCases.count) ?? .soft }
-}
+import Imaging
 
 public struct SliceViewState: Sendable, Equatable {
   /// The axial slice shown; nil means the tumour's centre slice (set when a patient is chosen).
   public var slice: Int?
-  public var window: CTWindow = .soft
+  /// CT display window: soft tissue, bone, lung (w cycles) or a custom W/L.
+  public var window: WindowPreset = .soft
   public var outline = true
   public var cropBox = true
   /// Model whose ∇f is overlaid (nil: none).

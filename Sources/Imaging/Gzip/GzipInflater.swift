@@ -14,9 +14,11 @@ enum GzipInflater {
   }
 
   enum Mode {
-    /// The whole stream: truncated input is an error, output past the limit is an error.
+    /// The whole stream, to its end and checksum: truncated input is an error, output past the
+    /// limit is an error.
     case whole
-    /// The first `limit` bytes: stop there; input that ends early just gives fewer bytes.
+    /// Only the kept bytes matter: stop once they are out (checking the stream's end only if it
+    /// ends right there); input that ends early just gives fewer bytes.
     case prefix
   }
 

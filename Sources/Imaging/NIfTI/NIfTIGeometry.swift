@@ -39,13 +39,15 @@ enum NIfTIGeometry {
     return (affine, .pixdim, notes)
   }
 
-  /// pixdim[1...3] as spacings: the magnitude, with 0 or non-finite taken as 1 mm.
+  /// pixdim[1...3] as spacings: the magnitude, with 0 or non-finite taken as 1 mm (with notes).
   private static func repairedSpacing(_ header: NIfTIHeader, notes: inout [String]) -> SIMD3<Double> {
     var spacing = SIMD3<Double>(1, 1, 1)
     for axis in 0..<3 {
-      let value = abs(header.pixdim[axis + 1])
+      let stored = header.pixdim[axis + 1]
+      let value = abs(stored)
       if value > 0 && value.isFinite {
         spacing[axis] = value
+        if stored < 0 { notes.append("pixdim[\(axis + 1)] is \(stored); its magnitude is used") }
       } else {
         notes.append("pixdim[\(axis + 1)] is \(header.pixdim[axis + 1]); 1 mm is used")
       }

@@ -106,7 +106,7 @@ struct RenderCommand: ParsableCommand {
   /// The built-in demo for "demo", else the cohort directory at `name`.
   static func openCohort(_ name: String) throws(FileError) -> any CohortSource {
     if name == "demo" { return SyntheticCohort.demo() }
-    throw FileError(path: name, problem: "reading cohort directories arrives with CohortDirectory", hint: "use demo")
+    return try CohortDirectory(path: name)
   }
 
   /// The slice with the most GTV voxels (the lowest on ties), nil for an empty mask (DESIGN §4 step 2).

@@ -21,7 +21,7 @@ struct SynthCommand: ParsableCommand {
       """)
 
   @Option(name: .long, help: ArgumentHelp("The cohort directory to create (must not exist, or be empty).", valueName: "dir"))
-  var out: String
+  var out: String?
 
   @Option(name: .long, help: "Number of patients (1–100000).")
   var patients: Int = SyntheticCohort.demoPatients
@@ -35,13 +35,18 @@ struct SynthCommand: ParsableCommand {
   @Flag(name: .long, help: "Print nothing but errors.")
   var quiet = false
 
+  @Flag(name: .long, help: "Generate the patients in memory without writing, and report the time taken.")
+  var dryRun = false
+
   func validate() throws {
     guard (1...100_000).contains(patients) else { throw ValidationError("--patients must be between 1 and 100000") }
     guard (1...9).contains(compression) else { throw ValidationError("--compression must be between 1 and 9") }
-    guard !out.isEmpty else { throw ValidationError("--out needs a directory name") }
+    guard dryRun || !(out ?? "").isEmpty else { throw ValidationError("--out needs a directory name (or use --dry-run)") }
   }
 
   func run() throws {
+    if dryRun { return measure() }
+    let out = self.out ?? ""
     let started = DispatchTime.now()
     let cohort = SyntheticCohort(patients: patients, seed: seed)
     let cancelled = CancellationFlag()
@@ -74,6 +79,30 @@ struct SynthCommand: ParsableCommand {
     print("Wrote \(patients) patients to \(out) in \(String(format: "%.1f", seconds)) s: "
           + "DM in \(positives) (\(String(format: "%.1f", 100 * Double(positives) / Double(patients)))%), "
           + splits.joined(separator: " / ") + ".")
+  }
+}
+
+extension SynthCommand {
+  /// --dry-run: draws the cohort and generates every patient's volumes one after the other (as
+  /// the explorer asks for them), without writing; prints the opening time and the time per
+  /// patient (median and slowest).
+  func measure() {
+    func milliseconds(since start: DispatchTime) -> Double {
+      Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+    }
+    let opening = DispatchTime.now()
+    let cohort = SyntheticCohort(patients: patients, seed: seed)
+    let openMilliseconds = milliseconds(since: opening)
+    let generating = DispatchTime.now()
+    let times: [Double] = cohort.patients.map { record in
+      let start = DispatchTime.now()
+      _ = try? cohort.volumes(for: record)
+      return milliseconds(since: start)
+    }.sorted()
+    let total = milliseconds(since: generating) / 1000
+    print("Drew \(patients) patients in \(String(format: "%.0f", openMilliseconds)) ms; generated their volumes in "
+          + "\(String(format: "%.1f", total)) s: \(String(format: "%.0f", times[times.count / 2])) ms per "
+          + "patient (median), \(String(format: "%.0f", times.last ?? 0)) ms slowest.")
   }
 }
 
