@@ -78,7 +78,7 @@ package struct NeckAnatomy: Sendable {
     bifurcationLevel = random.uniform(0.45, 0.7)
     hyoidLevel = random.uniform(0.5, 0.62)
     spinousLength = random.uniform(8, 14)
-    noiseSigma = random.uniform(10, 18)
+    noiseSigma = random.uniform(8, 14)
   }
 
   // MARK: derived geometry

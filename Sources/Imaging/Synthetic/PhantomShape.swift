@@ -21,9 +21,10 @@ enum PhantomShape: Sendable {
   /// A box (x0, y0, x1, y1) in mm containing the shape.
   var bounds: (Double, Double, Double, Double) {
     switch self {
-    case .ellipse(let cx, let cy, let a, let b, _, _):
-      let r = max(a, b)
-      return (cx - r, cy - r, cx + r, cy + r)
+    case .ellipse(let cx, let cy, let a, let b, let c, let s):
+      // Half-extents of a rotated ellipse along x and y.
+      let hx = (a * a * c * c + b * b * s * s).squareRoot(), hy = (a * a * s * s + b * b * c * c).squareRoot()
+      return (cx - hx, cy - hy, cx + hx, cy + hy)
     case .capsule(let x0, let y0, let x1, let y1, let radius):
       return (min(x0, x1) - radius, min(y0, y1) - radius, max(x0, x1) + radius, max(y0, y1) + radius)
     }

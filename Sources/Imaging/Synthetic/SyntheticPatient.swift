@@ -69,7 +69,7 @@ public struct SyntheticPatient: Sendable {
     let targetVolume = Double.pi / 6 * diameter * diameter * diameter
     let amplitude = random.uniform(0.02, 0.30)
     let heterogeneity = random.uniform()
-    let meanHU = random.uniform(85, 125)
+    let meanHU = random.uniform(90, 130)
     // Position (independent of everything else): beside the oro/hypopharyngeal airway.
     let side: Double = random.uniform() < 0.5 ? -1 : 1
     let lateral = side * random.uniform(3, 15)

@@ -50,11 +50,23 @@ package enum SyntheticPhantom {
     let i1 = min(grid.nx - 1, Int(((outline.cx + outline.a) / sx).rounded(.up)) + 1)
     let j0 = max(0, Int(((outline.cy - outline.b) / sy).rounded(.down)) - 1)
     let j1 = min(grid.ny - 1, Int(((outline.cy + outline.b) / sy).rounded(.up)) + 1)
+    // Pixels inside the superellipse scaled by 1 − k lie at least k·min(a, b) inside the outline
+    // (it is convex): well inside the deep neck, they are fat and need no distance.
+    let k = min(1, (outline.deepInset + 3) / min(outline.a, outline.b))
+    let interior = (1 - k) * (1 - k) * (1 - k).squareRoot()   // (1 − k)^2.5
     if i0 <= i1 && j0 <= j1 {
       for j in j0...j1 {
         let y = Double(j) * sy
         let anterior = min(1, max(0, 0.5 + (outline.cy - 5 - y) / 6))   // platysma fades out posteriorly
+        let qy = abs(y - outline.cy) / outline.b
+        let py = qy * qy * qy.squareRoot()
         for i in i0...i1 {
+          let qx = abs(Double(i) * sx - outline.cx) / outline.a
+          if qx * qx * qx.squareRoot() + py < interior {
+            slice[j * grid.nx + i] = Float(outline.fatHU)
+            deep[j * grid.nx + i] = 1
+            continue
+          }
           let d = PhantomShape.neckDistance(Double(i) * sx - outline.cx, y - outline.cy, outline.a, outline.b)
           guard d < 0.5 else { continue }
           var value = Double(slice[j * grid.nx + i])
@@ -109,6 +121,9 @@ package enum SyntheticPhantom {
       for (b, j) in ys.enumerated() {
         for (a, i) in xs.enumerated() {
           let point = SIMD3(Double(i) * spacing.x, Double(j) * spacing.y, Double(k) * spacing.z)
+          let offset = point - shape.centre
+          // Beyond the largest radius plus the widest partial-volume band, nothing is covered.
+          guard (offset * offset).sum() < (shape.reach + 2) * (shape.reach + 2) else { continue }
           let (distance, width) = shape.signedDistance(point)
           let f = min(1, max(0, 0.5 - distance / width))
           guard f > 0 else { continue }

@@ -1,6 +1,6 @@
 // TumourInterior: the tumour's inside. An enhancing mass of mean HU μ whose heterogeneity h ∈ [0, 1]
-// scales two departures from uniform: a correlated texture (standard deviation 30 HU at h = 1,
-// grain about 2–3 mm) and necrotic low-density patches (up to 85 HU darker). The result is shifted
+// scales two departures from uniform: a correlated texture (standard deviation 35 HU at h = 1,
+// grain about 2–3 mm) and necrotic low-density patches (up to 90 HU darker). The result is shifted
 // so that the mean over the GTV is exactly μ: heterogeneity changes texture, never the mean.
 
 import Common
@@ -13,8 +13,8 @@ struct TumourInterior: Sendable {
     var radius: Double
   }
 
-  static let textureAmplitude = 30.0
-  static let necrosisDepth = 85.0
+  static let textureAmplitude = 35.0
+  static let necrosisDepth = 90.0
 
   var blobs: [Blob]
   var heterogeneity: Double
