@@ -9,5 +9,10 @@ struct FGF: ParsableCommand {
     commandName: "fgf",
     abstract: "Feature gradient flow: explore and train CT outcome models in terms of interpretable features.",
     version: "0.1.0",
-    subcommands: [])
+    subcommands: [
+      AnalyzeCommand.self,
+      TrainCommand.self,
+      BenchCommand.self,
+      CohortCommand.self,
+    ])
 }

@@ -38,10 +38,12 @@ public struct AlignmentAnalyzer: Sendable {
 
   /// Alignments of every patient for every model, [patient][model], with the configured measure.
   /// Patients go through in batches of `batchSize` (each model sees batches of up to 2·batchSize
-  /// inputs along the flow); per-patient work runs on all cores; results do not depend on either.
+  /// inputs along the flow); models and per-patient work use up to `threads` threads; results
+  /// depend on neither.
   /// `progress` gets the number of patients done after each batch; when `shouldStop` returns true
   /// the analysis ends after the current batch and returns the patients done so far (a prefix).
   public func analyze(_ inputs: [FeatureInput], models: [any GradientOracle], batchSize: Int = 16,
+                      threads: Int = Parallelism.defaultThreads,
                       progress: ((Int) -> Void)? = nil, shouldStop: (() -> Bool)? = nil) -> [[PatientAlignment]] {
     precondition(batchSize > 0)
     var results: [[PatientAlignment]] = []
@@ -50,7 +52,7 @@ public struct AlignmentAnalyzer: Sendable {
     while start < inputs.count {
       if shouldStop?() == true { break }
       let batch = Array(inputs[start..<min(inputs.count, start + batchSize)])
-      results += analyzeBatch(batch, models: models)
+      results += analyzeBatch(batch, models: models, threads: threads)
       start += batch.count
       progress?(start)
     }
@@ -58,22 +60,23 @@ public struct AlignmentAnalyzer: Sendable {
   }
 
   /// One batch: the models at x, features at x (shared by the models), then the flow's steps.
-  private func analyzeBatch(_ inputs: [FeatureInput], models: [any GradientOracle]) -> [[PatientAlignment]] {
+  private func analyzeBatch(_ inputs: [FeatureInput], models: [any GradientOracle], threads: Int) -> [[PatientAlignment]] {
     let d = FeatureInput.count
-    let atX = ParallelMap.map(inputs.count) { p in FeaturesAtPoint(FeatureCatalog.evaluate(features, on: inputs[p])) }
+    let atX = ParallelMap.map(inputs.count, threads: threads) { p in FeaturesAtPoint(FeatureCatalog.evaluate(features, on: inputs[p])) }
     var sums = [[PathSums]](repeating: [PathSums](repeating: PathSums(features.count), count: models.count),
                             count: inputs.count)
     var logits = [[Float]](repeating: [], count: models.count)
     var norms = [[Double]](repeating: [], count: models.count)
     for (m, model) in models.enumerated() {
-      let start = model.logitsAndInputGradients(inputs.flatMap(\.x), count: inputs.count)
+      let start = model.logitsAndInputGradients(inputs.flatMap(\.x), count: inputs.count, threads: threads)
+      checkShapes(start, count: inputs.count)
       logits[m] = start.logits
       let gradients = (0..<inputs.count).map { p in Array(start.gradients[(p * d)..<((p + 1) * d)]) }
       norms[m] = gradients.map(VectorMath.norm)
-      let atStart = ParallelMap.map(inputs.count) { p in alignments(of: atX[p], with: gradients[p]) }
+      let atStart = ParallelMap.map(inputs.count, threads: threads) { p in alignments(of: atX[p], with: gradients[p]) }
       for p in inputs.indices { sums[p][m].add(atStart[p]) }
       if settings.measure == .flow && settings.flowSteps > 0 {
-        walkFlow(inputs, model: model, startGradients: gradients) { p, point in sums[p][m].add(point) }
+        walkFlow(inputs, model: model, startGradients: gradients, threads: threads) { p, point in sums[p][m].add(point) }
       }
     }
     return inputs.indices.map { p in
@@ -87,7 +90,7 @@ public struct AlignmentAnalyzer: Sendable {
   /// batch; `add(patient, alignments)` receives every point after x, in a fixed order. A walker stops
   /// where ∇f vanishes (a stationary point: the flow stays there).
   private func walkFlow(_ inputs: [FeatureInput], model: any GradientOracle, startGradients: [[Float]],
-                        add: (Int, [PointAlignment]) -> Void) {
+                        threads: Int, add: (Int, PointAlignments) -> Void) {
     struct Walker { var patient: Int; var direction: Double; var point: [Float]; var gradient: [Float] }
     var walkers = inputs.indices.flatMap { p in
       [1.0, -1.0].map { Walker(patient: p, direction: $0, point: inputs[p].x, gradient: startGradients[p]) }
@@ -102,10 +105,11 @@ public struct AlignmentAnalyzer: Sendable {
           walkers[w].point[i] = Float(Double(walkers[w].point[i]) + scale * Double(walkers[w].gradient[i]))
         }
       }
-      let step = model.logitsAndInputGradients(walkers.flatMap(\.point), count: walkers.count)
+      let step = model.logitsAndInputGradients(walkers.flatMap(\.point), count: walkers.count, threads: threads)
+      checkShapes(step, count: walkers.count)
       for w in walkers.indices { walkers[w].gradient = Array(step.gradients[(w * d)..<((w + 1) * d)]) }
       let snapshot = walkers
-      let points = ParallelMap.map(snapshot.count) { w in
+      let points = ParallelMap.map(snapshot.count, threads: threads) { w in
         let walker = snapshot[w], input = inputs[walker.patient]
         let here = FeatureInput(x: walker.point, mask: input.mask, sliceThickness: input.sliceThickness)
         return alignments(of: FeaturesAtPoint(FeatureCatalog.evaluate(features, on: here)), with: walker.gradient)
@@ -115,12 +119,20 @@ public struct AlignmentAnalyzer: Sendable {
   }
 }
 
+/// A model that answers a batch of n with other than n logits and n gradients is a programming error.
+private func checkShapes(_ output: (logits: [Float], gradients: [Float]), count: Int) {
+  precondition(output.logits.count == count && output.gradients.count == count * FeatureInput.count,
+               "a gradient oracle returned \(output.logits.count) logits and \(output.gradients.count) gradient values for \(count) inputs")
+}
+
 /// Running sums of one patient's alignments for one model over the points of its path.
 struct PathSums: Sendable {
   var alignment: [Double]
   var noise: [Double]
   var points: [Int]
   var reasons: [String?]
+  var baseline = 0.0
+  var baselinePoints = 0
 
   init(_ featureCount: Int) {
     alignment = [Double](repeating: 0, count: featureCount)
@@ -129,8 +141,12 @@ struct PathSums: Sendable {
     reasons = [String?](repeating: nil, count: featureCount)
   }
 
-  mutating func add(_ point: [PointAlignment]) {
-    for (k, value) in point.enumerated() {
+  mutating func add(_ point: PointAlignments) {
+    if let value = point.baseline {
+      baseline += value
+      baselinePoints += 1
+    }
+    for (k, value) in point.features.enumerated() {
       switch value {
       case .defined(let a, let n):
         alignment[k] += a
@@ -153,6 +169,7 @@ struct PathSums: Sendable {
         pointsUsed: used,
         undefinedReason: value.undefinedReason ?? (used > 0 ? nil : reasons[k]))
     }
-    return PatientAlignment(logit: logit, gradientNorm: gradientNorm, features: perFeature)
+    return PatientAlignment(logit: logit, gradientNorm: gradientNorm, features: perFeature,
+                            noiseAlignment: baselinePoints > 0 ? baseline / Double(baselinePoints) : nil)
   }
 }

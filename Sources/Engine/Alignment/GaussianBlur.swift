@@ -28,23 +28,36 @@ package enum GaussianBlur {
 
   /// Blurs each 64×64 channel of a 3×64×64 vector.
   package static func blurInPlane(_ v: [Float], sigma: Double = sigma) -> [Float] {
-    let side = FeatureInput.side, weights = kernel(sigma: sigma), radius = weights.count / 2
+    let side = FeatureInput.side, weights = kernel(sigma: sigma), taps = weights.count, radius = taps / 2
+    // sources[x · taps + k]: the (mirrored) position read by tap k at position x.
+    let sources = (0..<side).flatMap { x in (-radius...radius).map { reflect(x + $0, side) } }
     var rows = [Double](repeating: 0, count: v.count)
     var out = [Float](repeating: 0, count: v.count)
-    for c in 0..<FeatureInput.channels {
-      let base = c * FeatureInput.plane
-      for y in 0..<side {
-        for x in 0..<side {
-          var sum = 0.0
-          for k in -radius...radius { sum += weights[k + radius] * Double(v[base + y * side + reflect(x + k, side)]) }
-          rows[base + y * side + x] = sum
-        }
-      }
-      for y in 0..<side {
-        for x in 0..<side {
-          var sum = 0.0
-          for k in -radius...radius { sum += weights[k + radius] * rows[base + reflect(y + k, side) * side + x] }
-          out[base + y * side + x] = Float(sum)
+    weights.withUnsafeBufferPointer { w in
+      sources.withUnsafeBufferPointer { src in
+        v.withUnsafeBufferPointer { input in
+          rows.withUnsafeMutableBufferPointer { rows in
+            out.withUnsafeMutableBufferPointer { out in
+              for c in 0..<FeatureInput.channels {
+                let base = c * FeatureInput.plane
+                for y in 0..<side {
+                  let row = base + y * side
+                  for x in 0..<side {
+                    var sum = 0.0
+                    for k in 0..<taps { sum += w[k] * Double(input[row + src[x * taps + k]]) }
+                    rows[row + x] = sum
+                  }
+                }
+                for y in 0..<side {
+                  for x in 0..<side {
+                    var sum = 0.0
+                    for k in 0..<taps { sum += w[k] * rows[base + src[y * taps + k] * side + x] }
+                    out[base + y * side + x] = Float(sum)
+                  }
+                }
+              }
+            }
+          }
         }
       }
     }

@@ -1,14 +1,17 @@
 // GradientOracle: a model as alignment sees it, the logit f(x) and the input gradient ∇ₓf for a
-// batch of inputs. Engine's Model provides exactly this; tests and experiments wrap closures.
+// batch of inputs. Engine's Model is one as it is (Model+GradientOracle.swift); tests and
+// experiments wrap functions.
 
 /// A differentiable scalar model of a 3×64×64 input.
 public protocol GradientOracle: Sendable {
   /// Logits [count] and input gradients [count, 3, 64, 64] (flat) for `count` inputs laid end to
-  /// end in `x` ([count, 3, 64, 64]). Must be deterministic: the flow walks it step by step.
-  func logitsAndInputGradients(_ x: [Float], count: Int) -> (logits: [Float], gradients: [Float])
+  /// end in `x` ([count, 3, 64, 64]), using up to `threads` threads. Must be deterministic (the
+  /// flow walks it step by step) and must not depend on `threads`.
+  func logitsAndInputGradients(_ x: [Float], count: Int, threads: Int) -> (logits: [Float], gradients: [Float])
 }
 
-/// A gradient oracle made of a function of one input (x → (f(x), ∇ₓf)), applied to each input of a batch.
+/// A gradient oracle made of a function of one input (x → (f(x), ∇ₓf)), applied to each input of a
+/// batch in turn.
 public struct GradientFunction: GradientOracle {
   private let body: @Sendable ([Float]) -> (logit: Float, gradient: [Float])
 
@@ -16,7 +19,7 @@ public struct GradientFunction: GradientOracle {
     self.body = body
   }
 
-  public func logitsAndInputGradients(_ x: [Float], count: Int) -> (logits: [Float], gradients: [Float]) {
+  public func logitsAndInputGradients(_ x: [Float], count: Int, threads: Int = 1) -> (logits: [Float], gradients: [Float]) {
     let d = FeatureInput.count
     precondition(x.count == count * d, "a batch of \(count) inputs holds \(count * d) values, got \(x.count)")
     var logits: [Float] = []

@@ -1,25 +1,14 @@
-// ParallelMap: runs independent per-patient work on all cores (Dispatch's concurrentPerform) and
-// returns results in index order, so the outcome never depends on scheduling.
-
-import Dispatch
+// ParallelMap: per-patient work on the engine's worker threads (Parallelism.forEach, static
+// assignment), results returned in index order, so the outcome never depends on the thread count.
 
 enum ParallelMap {
-  static func map<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
-    guard count > 1 else { return (0..<count).map(body) }
-    let slots = Slots<T>(count)
-    DispatchQueue.concurrentPerform(iterations: count) { i in slots.store(body(i), at: i) }
-    return slots.values()
-  }
-
-  /// Each index is written by exactly one iteration, so the writes never overlap.
-  private final class Slots<T: Sendable>: @unchecked Sendable {
-    private let buffer: UnsafeMutableBufferPointer<T?>
-    init(_ count: Int) {
-      buffer = .allocate(capacity: count)
-      buffer.initialize(repeating: nil)
+  static func map<T>(_ count: Int, threads: Int, _ body: (Int) -> T) -> [T] {
+    var slots = [T?](repeating: nil, count: count)
+    slots.withUnsafeMutableBufferPointer { buffer in
+      let buffer = UncheckedSendable(buffer)
+      // Each item writes only its own slot.
+      Parallelism.forEach(count: count, threads: threads) { item, _ in buffer.value[item] = body(item) }
     }
-    deinit { buffer.deinitialize(); buffer.deallocate() }
-    func store(_ value: T, at i: Int) { buffer[i] = value }
-    func values() -> [T] { buffer.map { $0! } }
+    return slots.map { $0! }
   }
 }

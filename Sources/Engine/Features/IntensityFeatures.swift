@@ -33,13 +33,14 @@ package enum IntensityFeatures {
   package static func skewness(_ context: FeatureContext) -> FeatureResult {
     withSpread(context) { moments in
       let (m2, m3, n) = (moments.m2, moments.m3, moments.count)
-      let value = m3 / pow(m2, 1.5)
+      let m2Cubed = pow(m2, 1.5)
+      let value = m3 / m2Cubed
       var gradient = context.zeroGradient()
       for i in context.maskIndices {
         let d = context.x[i] - moments.mean
         let dm3 = 3 * (d * d - m2) / n
         let dm2 = 2 * d / n
-        gradient[i] = dm3 / pow(m2, 1.5) - 1.5 * m3 / pow(m2, 2.5) * dm2
+        gradient[i] = dm3 / m2Cubed - 1.5 * value / m2 * dm2
       }
       return .defined(value: value, gradient: gradient)
     }

@@ -8,13 +8,39 @@
 //                     out[y][x][ci] = Σ_{ky,kx,co} in[y+ky][x+kx][co] · w[ky][kx][ci][co] for few
 //                     output channels (the input adjoint of a layer reading the 3-channel image).
 // Inputs are already zero-padded, so no kernel tests borders. Register blocking: 16 output pixels
-// × 16 output channels in 16 zmm accumulators, input values broadcast straight from memory.
+// × 16 output channels, 8 × 32 or 4 × 64 in 16 zmm accumulators, input values broadcast from memory.
 
 /// A padded channels-last input: element (y, x, c) is at `base[y * rowStride + x * pixelStride + c]`.
 struct PaddedImage {
   var base: UnsafePointer<Float>
   var rowStride: Int
   var pixelStride: Int
+}
+
+/// An activation applied to a convolution's output while it is still in L1 (saving a pass over
+/// memory): for each output value z, `activation[i] = σ(z)`, and for SiLU `sigmoid[i] = s(z)`;
+/// both buffers are laid out like the output.
+struct ConvolutionEpilogue {
+  var kind: ActivationKind
+  var activation: UnsafeMutablePointer<Float>
+  var sigmoid: UnsafeMutablePointer<Float>?
+
+  /// Applies the activation to `count` floats at offset `at` of the output `z`.
+  @inline(__always) func apply(_ z: UnsafePointer<Float>, at: Int, count: Int) {
+    var i = at
+    while i < at + count {
+      let v = load16(z + i)
+      switch kind {
+      case .silu:
+        let s = sigmoid16(v)
+        if let sigmoid { store16(s, sigmoid + i) }
+        store16(v * s, activation + i)
+      case .relu:
+        store16(atLeast(v, F16()), activation + i)
+      }
+      i += 16
+    }
+  }
 }
 
 enum ConvolutionKernels {
@@ -24,43 +50,134 @@ enum ConvolutionKernels {
   static func convolve(
     input: PaddedImage, inChannels: Int, kernel k: Int,
     weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outStride: Int,
-    output: UnsafeMutablePointer<Float>, height: Int, width: Int
+    output: UnsafeMutablePointer<Float>, height: Int, width: Int, epilogue: ConvolutionEpilogue? = nil
   ) {
     let s = input.pixelStride
     for y in 0..<height {
-      var x = 0
-      while x < width {
-        let block = width - x >= 16 ? 16 : 1
-        for tile in stride(from: 0, to: outStride, by: 16) {
-          let out = output + (y * width + x) * outStride + tile
-          let origin = input.base + y * input.rowStride + x * s
-          if block == 16 {
-            block16(origin: origin, s: s, rowStride: input.rowStride, inChannels: inChannels, k: k,
-                    weights: weights + tile, weightStride: outStride, bias: bias.map { $0 + tile },
-                    out: out, outPixelStride: outStride)
-          } else {
-            var acc = bias.map { load16($0 + tile) } ?? F16()
+      let rowOrigin = input.base + y * input.rowStride
+      let rowOut = output + y * width * outStride
+      var tile = 0
+      while tile < outStride {
+        // The widest tile that fits: 4 pixels × 64 channels, 8 × 32 or 16 × 16 (16 accumulators).
+        let tileWidth = outStride - tile >= 64 ? 64 : outStride - tile >= 32 ? 32 : 16
+        let pixels = tileWidth == 64 ? 4 : tileWidth == 32 ? 8 : 16
+        let w = weights + tile
+        let b = bias.map { $0 + tile }
+        var x = 0
+        while x + pixels <= width {
+          let origin = rowOrigin + x * s, out = rowOut + x * outStride + tile
+          switch tileWidth {
+          case 64:
+            block4x64(origin: origin, s: s, rowStride: input.rowStride, inChannels: inChannels, k: k,
+                      weights: w, weightStride: outStride, bias: b, out: out, outPixelStride: outStride)
+          case 32:
+            block8x32(origin: origin, s: s, rowStride: input.rowStride, inChannels: inChannels, k: k,
+                      weights: w, weightStride: outStride, bias: b, out: out, outPixelStride: outStride)
+          default:
+            block16x16(origin: origin, s: s, rowStride: input.rowStride, inChannels: inChannels, k: k,
+                       weights: w, weightStride: outStride, bias: b, out: out, outPixelStride: outStride)
+          }
+          if let epilogue {
+            for p in 0..<pixels { epilogue.apply(output, at: (y * width + x + p) * outStride + tile, count: tileWidth) }
+          }
+          x += pixels
+        }
+        // Remaining pixels one at a time, 16 channels at a time.
+        while x < width {
+          let origin = rowOrigin + x * s
+          for sub in stride(from: 0, to: tileWidth, by: 16) {
+            var acc = b.map { load16($0 + sub) } ?? F16()
             for ky in 0..<k {
               for kx in 0..<k {
                 let q = origin + ky * input.rowStride + kx * s
-                var wp = weights + ((ky * k + kx) * inChannels) * outStride + tile
+                var wp = w + ((ky * k + kx) * inChannels) * outStride + sub
                 for ci in 0..<inChannels {
                   acc = acc.addingProduct(F16(repeating: q[ci]), load16(wp))
                   wp += outStride
                 }
               }
             }
-            store16(acc, out)
+            store16(acc, rowOut + x * outStride + tile + sub)
           }
+          epilogue?.apply(output, at: (y * width + x) * outStride + tile, count: tileWidth)
+          x += 1
         }
-        x += block
+        tile += tileWidth
       }
     }
   }
 
+  /// 4 consecutive output pixels × 64 output channels.
+  @inline(__always)
+  private static func block4x64(
+    origin: UnsafePointer<Float>, s: Int, rowStride: Int, inChannels: Int, k: Int,
+    weights: UnsafePointer<Float>, weightStride: Int, bias: UnsafePointer<Float>?,
+    out: UnsafeMutablePointer<Float>, outPixelStride o: Int
+  ) {
+    let b0 = bias.map { load16($0) } ?? F16(), b1 = bias.map { load16($0 + 16) } ?? F16()
+    let b2 = bias.map { load16($0 + 32) } ?? F16(), b3 = bias.map { load16($0 + 48) } ?? F16()
+    var a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3
+    var a20 = b0, a21 = b1, a22 = b2, a23 = b3, a30 = b0, a31 = b1, a32 = b2, a33 = b3
+    var wp = weights
+    for ky in 0..<k {
+      for kx in 0..<k {
+        var q = origin + ky * rowStride + kx * s
+        for _ in 0..<inChannels {
+          let w0 = load16(wp), w1 = load16(wp + 16), w2 = load16(wp + 32), w3 = load16(wp + 48)
+          wp += weightStride
+          let x0 = F16(repeating: q[0]), x1 = F16(repeating: q[s]), x2 = F16(repeating: q[2 * s]), x3 = F16(repeating: q[3 * s])
+          a00 = a00.addingProduct(x0, w0); a01 = a01.addingProduct(x0, w1); a02 = a02.addingProduct(x0, w2); a03 = a03.addingProduct(x0, w3)
+          a10 = a10.addingProduct(x1, w0); a11 = a11.addingProduct(x1, w1); a12 = a12.addingProduct(x1, w2); a13 = a13.addingProduct(x1, w3)
+          a20 = a20.addingProduct(x2, w0); a21 = a21.addingProduct(x2, w1); a22 = a22.addingProduct(x2, w2); a23 = a23.addingProduct(x2, w3)
+          a30 = a30.addingProduct(x3, w0); a31 = a31.addingProduct(x3, w1); a32 = a32.addingProduct(x3, w2); a33 = a33.addingProduct(x3, w3)
+          q += 1
+        }
+      }
+    }
+    store16(a00, out); store16(a01, out + 16); store16(a02, out + 32); store16(a03, out + 48)
+    store16(a10, out + o); store16(a11, out + o + 16); store16(a12, out + o + 32); store16(a13, out + o + 48)
+    store16(a20, out + 2 * o); store16(a21, out + 2 * o + 16); store16(a22, out + 2 * o + 32); store16(a23, out + 2 * o + 48)
+    store16(a30, out + 3 * o); store16(a31, out + 3 * o + 16); store16(a32, out + 3 * o + 32); store16(a33, out + 3 * o + 48)
+  }
+
+  /// 8 consecutive output pixels × 32 output channels.
+  @inline(__always)
+  private static func block8x32(
+    origin: UnsafePointer<Float>, s: Int, rowStride: Int, inChannels: Int, k: Int,
+    weights: UnsafePointer<Float>, weightStride: Int, bias: UnsafePointer<Float>?,
+    out: UnsafeMutablePointer<Float>, outPixelStride o: Int
+  ) {
+    let b0 = bias.map { load16($0) } ?? F16(), b1 = bias.map { load16($0 + 16) } ?? F16()
+    var a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1
+    var a40 = b0, a41 = b1, a50 = b0, a51 = b1, a60 = b0, a61 = b1, a70 = b0, a71 = b1
+    var wp = weights
+    for ky in 0..<k {
+      for kx in 0..<k {
+        var q = origin + ky * rowStride + kx * s
+        for _ in 0..<inChannels {
+          let w0 = load16(wp), w1 = load16(wp + 16)
+          wp += weightStride
+          var x = F16(repeating: q[0]); a00 = a00.addingProduct(x, w0); a01 = a01.addingProduct(x, w1)
+          x = F16(repeating: q[s]); a10 = a10.addingProduct(x, w0); a11 = a11.addingProduct(x, w1)
+          x = F16(repeating: q[2 * s]); a20 = a20.addingProduct(x, w0); a21 = a21.addingProduct(x, w1)
+          x = F16(repeating: q[3 * s]); a30 = a30.addingProduct(x, w0); a31 = a31.addingProduct(x, w1)
+          x = F16(repeating: q[4 * s]); a40 = a40.addingProduct(x, w0); a41 = a41.addingProduct(x, w1)
+          x = F16(repeating: q[5 * s]); a50 = a50.addingProduct(x, w0); a51 = a51.addingProduct(x, w1)
+          x = F16(repeating: q[6 * s]); a60 = a60.addingProduct(x, w0); a61 = a61.addingProduct(x, w1)
+          x = F16(repeating: q[7 * s]); a70 = a70.addingProduct(x, w0); a71 = a71.addingProduct(x, w1)
+          q += 1
+        }
+      }
+    }
+    store16(a00, out); store16(a01, out + 16); store16(a10, out + o); store16(a11, out + o + 16)
+    store16(a20, out + 2 * o); store16(a21, out + 2 * o + 16); store16(a30, out + 3 * o); store16(a31, out + 3 * o + 16)
+    store16(a40, out + 4 * o); store16(a41, out + 4 * o + 16); store16(a50, out + 5 * o); store16(a51, out + 5 * o + 16)
+    store16(a60, out + 6 * o); store16(a61, out + 6 * o + 16); store16(a70, out + 7 * o); store16(a71, out + 7 * o + 16)
+  }
+
   /// 16 consecutive output pixels × 16 output channels.
   @inline(__always)
-  private static func block16(
+  private static func block16x16(
     origin: UnsafePointer<Float>, s: Int, rowStride: Int, inChannels: Int, k: Int,
     weights: UnsafePointer<Float>, weightStride: Int, bias: UnsafePointer<Float>?,
     out: UnsafeMutablePointer<Float>, outPixelStride o: Int

@@ -6,10 +6,16 @@
 // forward   y = W ⋆ x + b          tangent  ẏ = W ⋆ ẋ (no bias)
 // backward  x̄ = Wᵀ ⋆ ȳ (a full convolution with flipped taps), W̄ += x ⊗ ȳ (+ ẋ ⊗ ẏ̄), b̄ += Σ ȳ;
 //           the tangent adjoint ẋ̄ = Wᵀ ⋆ ẏ̄ likewise (a conv is linear: no cross term).
-// Two data paths: when S_in is a multiple of 16, the input is copied into a zero-bordered buffer
-// and convolved directly; otherwise (the 3-channel image) it is unrolled into im2col columns of
-// k·k·C_in values (padded to 16) and treated as a 1×1 convolution, which keeps every kernel
-// vectorised. Scratch: padded input, padded tangent input, padded output adjoint.
+// Two data paths keep every kernel vectorised:
+// - direct (S_in a multiple of 16): the input is copied into a zero-bordered buffer and convolved;
+//   the input adjoint is the bordered output adjoint convolved with flipped weights.
+//   Scratch: bordered input, bordered tangent input, bordered output adjoint.
+// - unrolled (the image, S_in = C_in, e.g. 3): the forward and tangent passes still convolve the
+//   bordered image directly (input values are broadcast, so any stride works), but the weight
+//   gradient, which vectorises over input channels, reads im2col columns of k·k·C_in values
+//   (padded to 16), built only when it is needed; the input adjoint is the 1×1 convolution of ȳ
+//   with Wᵀ into columns, folded back onto the image (col2im). Scratch: bordered input and its
+//   columns (twice: primal and tangent), the adjoint columns, the bordered input adjoint.
 
 struct Conv2dLayer: NetworkLayer {
   let name: String
@@ -37,36 +43,39 @@ struct Conv2dLayer: NetworkLayer {
     self.output = BufferShape(channels: outChannels, height: input.height - side, width: input.width - side,
                               stride: roundUpToLanes(outChannels))
     self.unrolled = input.stride % vectorLanes != 0
+    precondition(!unrolled || input.stride == inChannels, "an unrolled convolution reads an exact-stride image")
   }
 
   // MARK: geometry
 
   private var taps: Int { kernel * kernel }
-  /// im2col column length, padded to whole vectors.
+  /// im2col column length: k·k·C_in padded to whole vectors.
   private var columnLanes: Int { roundUpToLanes(taps * inChannels) }
-  /// The convolution's own input: padded image, or im2col columns seen as a 1×1 "image".
-  private var operand: (height: Int, width: Int, stride: Int, kernel: Int, inChannels: Int, lanes: Int) {
-    unrolled
-      ? (output.height, output.width, columnLanes, 1, taps * inChannels, columnLanes)
-      : (input.height + 2 * padding, input.width + 2 * padding, input.stride, kernel, inChannels, input.stride)
-  }
-  private var operandCount: Int { operand.height * operand.width * operand.stride }
-  /// The output adjoint bordered by k−1−p for the full (transposed) convolution.
+  private var borderedHeight: Int { input.height + 2 * padding }
+  private var borderedWidth: Int { input.width + 2 * padding }
+  /// The bordered input image (slack: vector loads may read past a short last row).
+  private var borderedCount: Int { borderedHeight * borderedWidth * input.stride + vectorLanes }
+  private var columnsCount: Int { output.pixels * columnLanes + vectorLanes }
+  /// Floats of one (primal or tangent) operand: bordered image, plus its columns if unrolled.
+  private var operandCount: Int { borderedCount + (unrolled ? columnsCount : 0) }
+  /// The output adjoint bordered by k−1−p for the full (transposed) convolution (direct path).
   private var adjointBorder: Int { kernel - 1 - padding }
-  private var paddedAdjoint: (height: Int, width: Int) { (output.height + 2 * adjointBorder, output.width + 2 * adjointBorder) }
-  private var paddedAdjointCount: Int { paddedAdjoint.height * paddedAdjoint.width * output.stride }
+  private var borderedAdjointWidth: Int { output.width + 2 * adjointBorder }
+  private var borderedAdjointCount: Int { (output.height + 2 * adjointBorder) * borderedAdjointWidth * output.stride }
+  /// Backward scratch: bordered adjoint (direct), or adjoint columns + bordered input adjoint (unrolled).
+  private var backwardCount: Int { unrolled ? columnsCount + borderedCount : borderedAdjointCount }
 
-  var scratchCount: Int { 2 * operandCount + paddedAdjointCount }
+  var scratchCount: Int { 2 * operandCount + backwardCount }
   var parameterCount: Int { outChannels * inChannels * taps + outChannels }
 
-  /// Packed forward weights [operand kernel²][operand inChannels][S_out], bias [S_out], and the
-  /// input-adjoint weights: direct path [k²][C_out][S_in] (flipped taps), unrolled path
-  /// [k²][C_in][S_out] (flipped taps, vectors along the output channels).
+  /// Packed weights: forward [k²][C_in][S_out] (for the unrolled path this is the [k²·C_in][S_out]
+  /// column matrix), bias [S_out], then the adjoint weights: direct [k²][C_out][S_in] with flipped
+  /// taps; unrolled [C_out][column lanes] (Wᵀ as a 1×1 convolution into columns).
   private var forwardWeightCount: Int { taps * inChannels * output.stride }
-  private var adjointWeightCount: Int { unrolled ? taps * inChannels * output.stride : taps * outChannels * input.stride }
+  private var adjointWeightCount: Int { unrolled ? outChannels * columnLanes : taps * outChannels * input.stride }
   var packedWeightCount: Int { forwardWeightCount + output.stride + adjointWeightCount }
-  /// Packed gradient [operand kernel²][operand lanes][S_out] then bias [S_out].
-  private var weightGradientCount: Int { operand.kernel * operand.kernel * operand.lanes * output.stride }
+  /// Packed gradient: direct [k²][S_in][S_out], unrolled [column lanes][S_out]; then bias [S_out].
+  private var weightGradientCount: Int { (unrolled ? columnLanes : taps * input.stride) * output.stride }
   var packedGradientCount: Int { weightGradientCount + output.stride }
 
   @inline(__always) private func parameterIndex(_ co: Int, _ ci: Int, _ ky: Int, _ kx: Int) -> Int {
@@ -88,7 +97,7 @@ struct Conv2dLayer: NetworkLayer {
             let tap = ky * k + kx, flipped = (k - 1 - ky) * k + (k - 1 - kx)
             base[(tap * inChannels + ci) * so + co] = w
             if unrolled {
-              adjoint[(flipped * inChannels + ci) * so + co] = w
+              adjoint[co * columnLanes + tap * inChannels + ci] = w
             } else {
               adjoint[(flipped * outChannels + co) * input.stride + ci] = w
             }
@@ -122,71 +131,93 @@ struct Conv2dLayer: NetworkLayer {
 
   // MARK: passes
 
-  private func operandImage(_ base: UnsafePointer<Float>) -> PaddedImage {
-    PaddedImage(base: base, rowStride: operand.width * operand.stride, pixelStride: operand.stride)
+  /// The weight gradient's operand for the primal (0) or tangent (1) pass: the columns when
+  /// unrolled, else the bordered image.
+  private func operand(_ scratch: UnsafeMutablePointer<Float>, _ which: Int) -> (image: PaddedImage, base: UnsafeMutablePointer<Float>) {
+    let bordered = scratch + which * operandCount
+    if unrolled {
+      let columns = bordered + borderedCount
+      return (PaddedImage(base: columns, rowStride: output.width * columnLanes, pixelStride: columnLanes), bordered)
+    }
+    return (PaddedImage(base: bordered, rowStride: borderedWidth * input.stride, pixelStride: input.stride), bordered)
   }
 
-  /// Fills the operand buffer from an input buffer: the interior of the zero-bordered copy, or
-  /// the im2col columns (entries outside the image stay 0).
-  private func prepareOperand(from source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>) {
+  /// Copies an input buffer into the interior of the zero-bordered operand image.
+  private func prepareOperand(from source: UnsafePointer<Float>, _ scratch: UnsafeMutablePointer<Float>, _ which: Int) {
     let s = input.stride
-    if unrolled {
-      let lanes = columnLanes, k = kernel, c = inChannels
-      for y in 0..<output.height {
-        for x in 0..<output.width {
-          let column = destination + (y * output.width + x) * lanes
-          for ky in 0..<k {
-            let sy = y + ky - padding
-            for kx in 0..<k {
-              let sx = x + kx - padding
-              let target = column + (ky * k + kx) * c
-              if sy >= 0 && sy < input.height && sx >= 0 && sx < input.width {
-                let from = source + (sy * input.width + sx) * s
-                for ci in 0..<c { target[ci] = from[ci] }
-              } else {
-                for ci in 0..<c { target[ci] = 0 }
-              }
-            }
+    let bordered = scratch + which * operandCount
+    let rowFloats = input.width * s
+    for y in 0..<input.height {
+      (bordered + ((y + padding) * borderedWidth + padding) * s).update(from: source + y * rowFloats, count: rowFloats)
+    }
+  }
+
+  /// Unrolled path: the im2col columns of the bordered operand image (one run of k·S_in floats per
+  /// kernel row), needed only for the weight gradient. A vector copy may spill past its run into
+  /// lanes that the next run (or the next column) overwrites, or into the padding lanes, which no
+  /// kernel reads as data (padded gradient rows are discarded).
+  private func buildColumns(_ scratch: UnsafeMutablePointer<Float>, _ which: Int) {
+    let s = input.stride
+    let bordered = scratch + which * operandCount
+    let run = kernel * s, columns = bordered + borderedCount, lanes = columnLanes
+    for y in 0..<output.height {
+      for x in 0..<output.width {
+        let column = columns + (y * output.width + x) * lanes
+        for ky in 0..<kernel {
+          let from = UnsafePointer(bordered) + ((y + ky) * borderedWidth + x) * s
+          var done = 0
+          while done < run {
+            store16(load16(from + done), column + ky * run + done)
+            done += 16
           }
         }
-      }
-    } else {
-      let rowFloats = input.width * s
-      for y in 0..<input.height {
-        let target = destination + ((y + padding) * operand.width + padding) * s
-        target.update(from: source + y * rowFloats, count: rowFloats)
       }
     }
   }
 
+  /// The bordered image as the direct convolution reads it (both paths convolve it directly;
+  /// the forward weights [k²][C_in][S_out] are the same matrix as the column weights).
+  private func borderedImage(_ scratch: UnsafeMutablePointer<Float>, _ which: Int) -> PaddedImage {
+    PaddedImage(base: scratch + which * operandCount, rowStride: borderedWidth * input.stride, pixelStride: input.stride)
+  }
+
   func forward(_ b: LayerBuffers, weights: UnsafePointer<Float>) {
-    prepareOperand(from: b.val, into: b.scratch)
+    forward(b, weights: weights, epilogue: nil)
+  }
+
+  /// The forward pass, optionally applying the next layer's activation on the fly.
+  func forward(_ b: LayerBuffers, weights: UnsafePointer<Float>, epilogue: ConvolutionEpilogue?) {
+    prepareOperand(from: b.val, b.scratch, 0)
     let w = weights + packedWeightOffset
     ConvolutionKernels.convolve(
-      input: operandImage(b.scratch), inChannels: operand.inChannels, kernel: operand.kernel,
+      input: borderedImage(b.scratch, 0), inChannels: inChannels, kernel: kernel,
       weights: w, bias: w + forwardWeightCount, outStride: output.stride,
-      output: b.valOut, height: output.height, width: output.width)
+      output: b.valOut, height: output.height, width: output.width, epilogue: epilogue)
   }
 
   func tangent(_ b: LayerBuffers, weights: UnsafePointer<Float>) {
-    let tangentOperand = b.scratch + operandCount
-    prepareOperand(from: b.tan, into: tangentOperand)
+    prepareOperand(from: b.tan, b.scratch, 1)
     ConvolutionKernels.convolve(
-      input: operandImage(tangentOperand), inChannels: operand.inChannels, kernel: operand.kernel,
+      input: borderedImage(b.scratch, 1), inChannels: inChannels, kernel: kernel,
       weights: weights + packedWeightOffset, bias: nil, outStride: output.stride,
       output: b.tanOut, height: output.height, width: output.width)
   }
 
   func backward(_ b: LayerBuffers, weights: UnsafePointer<Float>, options: BackwardOptions) {
     if let gradients = options.gradients {
+      if unrolled {
+        buildColumns(b.scratch, 0)
+        if options.dual { buildColumns(b.scratch, 1) }
+      }
       let g = gradients + packedGradientOffset
+      let lanes = unrolled ? columnLanes : input.stride, k = unrolled ? 1 : kernel
       ConvolutionKernels.accumulateWeightGradient(
-        input: operandImage(b.scratch), inLanes: operand.lanes, kernel: operand.kernel,
+        input: operand(b.scratch, 0).image, inLanes: lanes, kernel: k,
         adjoint: b.adjOut, outStride: output.stride, height: output.height, width: output.width,
         weightGradient: g)
       if options.dual {
         ConvolutionKernels.accumulateWeightGradient(
-          input: operandImage(b.scratch + operandCount), inLanes: operand.lanes, kernel: operand.kernel,
+          input: operand(b.scratch, 1).image, inLanes: lanes, kernel: k,
           adjoint: b.tadjOut, outStride: output.stride, height: output.height, width: output.width,
           weightGradient: g)
       }
@@ -202,33 +233,56 @@ struct Conv2dLayer: NetworkLayer {
       }
     }
     guard options.needInputAdjoint else { return }
-    inputAdjoint(from: b.adjOut, into: b.adj, b: b, weights: weights)
-    if options.dual { inputAdjoint(from: b.tadjOut, into: b.tadj, b: b, weights: weights) }
+    inputAdjoint(from: b.adjOut, into: b.adj, scratch: b.scratch, weights: weights)
+    if options.dual { inputAdjoint(from: b.tadjOut, into: b.tadj, scratch: b.scratch, weights: weights) }
   }
 
-  /// x̄ = Wᵀ ⋆ ȳ: the output adjoint, bordered by k−1−p, convolved with flipped taps.
+  /// x̄ = Wᵀ ⋆ ȳ.
   private func inputAdjoint(from adjOut: UnsafePointer<Float>, into adj: UnsafeMutablePointer<Float>,
-                            b: LayerBuffers, weights: UnsafePointer<Float>) {
-    let bordered = b.scratch + 2 * operandCount
-    let so = output.stride, border = adjointBorder, paddedWidth = paddedAdjoint.width
-    let rowFloats = output.width * so
-    for y in 0..<output.height {
-      (bordered + ((y + border) * paddedWidth + border) * so).update(from: adjOut + y * rowFloats, count: rowFloats)
-    }
-    let image = PaddedImage(base: bordered, rowStride: paddedWidth * so, pixelStride: so)
+                            scratch: UnsafeMutablePointer<Float>, weights: UnsafePointer<Float>) {
+    let so = output.stride
     let w = weights + packedWeightOffset + forwardWeightCount + so
+    let region = scratch + 2 * operandCount
     if unrolled {
-      ConvolutionKernels.convolveToFewChannels(
-        input: image, inLanes: so, kernel: kernel, weights: w, outChannels: inChannels,
-        output: adj, outPixelStride: input.stride, height: input.height, width: input.width)
-      // Lanes beyond the channels (if the stride has any) stay as they are: zero.
-      if input.stride > inChannels {
-        for p in 0..<input.pixels { for c in inChannels..<input.stride { adj[p * input.stride + c] = 0 } }
+      // Columns T[p][tap·C_in + ci] = Σ_co ȳ[p][co] W[co][ci][tap], then col2im: each column's
+      // k runs are added back onto the bordered image, masked to the run's length.
+      let columns = region, bordered = region + columnsCount
+      let lanes = columnLanes, s = input.stride, run = kernel * s
+      ConvolutionKernels.convolve(
+        input: PaddedImage(base: adjOut, rowStride: output.width * so, pixelStride: so), inChannels: outChannels,
+        kernel: 1, weights: w, bias: nil, outStride: lanes, output: columns, height: output.height, width: output.width)
+      bordered.update(repeating: 0, count: borderedCount)
+      let laneIndex = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+      for y in 0..<output.height {
+        for x in 0..<output.width {
+          let column = UnsafePointer(columns) + (y * output.width + x) * lanes
+          for ky in 0..<kernel {
+            let to = bordered + ((y + ky) * borderedWidth + x) * s
+            var done = 0
+            while done < run {
+              // Lanes below the run's remaining length are kept (sign of lane − remaining).
+              let keep = (laneIndex &- SIMD16<Int32>(repeating: Int32(run - done))) &>> SIMD16<Int32>(repeating: 31)
+              let add = floats(bits(load16(column + ky * run + done)) & keep)
+              store16(load16(to + done) + add, to + done)
+              done += 16
+            }
+          }
+        }
+      }
+      let rowFloats = input.width * s
+      for y in 0..<input.height {
+        (adj + y * rowFloats).update(from: bordered + ((y + padding) * borderedWidth + padding) * s, count: rowFloats)
       }
     } else {
+      let border = adjointBorder, width = borderedAdjointWidth
+      let rowFloats = output.width * so
+      for y in 0..<output.height {
+        (region + ((y + border) * width + border) * so).update(from: adjOut + y * rowFloats, count: rowFloats)
+      }
       ConvolutionKernels.convolve(
-        input: image, inChannels: outChannels, kernel: kernel, weights: w, bias: nil,
-        outStride: input.stride, output: adj, height: input.height, width: input.width)
+        input: PaddedImage(base: region, rowStride: width * so, pixelStride: so), inChannels: outChannels,
+        kernel: kernel, weights: w, bias: nil, outStride: input.stride, output: adj,
+        height: input.height, width: input.width)
     }
   }
 }

@@ -34,9 +34,10 @@ struct MaxPool2dLayer: NetworkLayer {
               for dx in 0..<size where dy != 0 || dx != 0 {
                 let at = ((oy * size + dy) * input.width + ox * size + dx) * s + c
                 let v = load16(b.val + at)
-                let better = v .> best
-                best.replace(with: v, where: better)
-                index.replace(with: SIMD16<Int32>(repeating: Int32(at)) &+ lane16, where: better)
+                // Strictly greater wins, so the first maximum in window order is kept.
+                let better = lessMask(best, v)
+                best = atLeast(best, v)
+                index = ((SIMD16<Int32>(repeating: Int32(at)) &+ lane16) & better) | (index & ~better)
               }
             }
             store16(best, b.valOut + o + c)
@@ -65,13 +66,29 @@ struct MaxPool2dLayer: NetworkLayer {
 
   func backward(_ b: LayerBuffers, weights: UnsafePointer<Float>, options: BackwardOptions) {
     guard options.needInputAdjoint else { return }
-    let win = winners(b.scratch)
-    b.adj.update(repeating: 0, count: input.count)
-    for i in 0..<output.count { b.adj[Int(win[i])] = b.adjOut[i] }
-    if options.dual {
-      b.tadj.update(repeating: 0, count: input.count)
-      for i in 0..<output.count { b.tadj[Int(win[i])] = b.tadjOut[i] }
+    route(b.adjOut, into: b.adj, winners: winners(b.scratch))
+    if options.dual { route(b.tadjOut, into: b.tadj, winners: winners(b.scratch)) }
+  }
+
+  /// x̄ = 0 except x̄[winner] = ȳ. Windows do not overlap, so each window is written once; rows
+  /// and columns left over by the floor division are cleared separately.
+  private func route(_ adjOut: UnsafePointer<Float>, into adj: UnsafeMutablePointer<Float>, winners win: UnsafePointer<Int32>) {
+    let s = input.stride, out = output
+    for oy in 0..<out.height {
+      for dy in 0..<size {
+        (adj + (oy * size + dy) * input.width * s).update(repeating: 0, count: out.width * size * s)
+      }
     }
+    let usedRows = out.height * size, usedColumns = out.width * size
+    if usedRows < input.height {
+      (adj + usedRows * input.width * s).update(repeating: 0, count: (input.height - usedRows) * input.width * s)
+    }
+    if usedColumns < input.width {
+      for y in 0..<usedRows {
+        (adj + (y * input.width + usedColumns) * s).update(repeating: 0, count: (input.width - usedColumns) * s)
+      }
+    }
+    for i in 0..<out.count { adj[Int(win[i])] = adjOut[i] }
   }
 }
 

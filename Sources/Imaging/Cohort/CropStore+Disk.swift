@@ -92,7 +92,39 @@ enum CropFile {
     writer.setMetadata("fgf.centre", "\(input.centre.z),\(input.centre.y),\(input.centre.x)")
     writer.add("x", shape: shape, floats: input.x)
     writer.add("mask", shape: shape, uint8: input.mask.map { $0 == 0 ? 0 : 1 })
-    try writer.write(to: path)
+    try replace(path, with: writer.encoded())
+  }
+
+  /// Writes a temporary file beside `path` and renames it over `path`: readers see the old file
+  /// or the new one, never a partial one. Unlike `FileIO.writeAtomically` there is no fsync: a
+  /// crop that a crash loses or damages is only recomputed, and thousands of fsyncs would make
+  /// the first pass over a cohort I/O-bound. The temporary name is unique per call, so stores
+  /// writing the same patient at once cannot collide.
+  static func replace(_ path: String, with bytes: [UInt8]) throws(FileError) {
+    var random = SystemRandomNumberGenerator()
+    let temporary = "\(path).tmp-\(getpid())-\(String(random.next(), radix: 16))"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+      throw FileError(path: path, problem: "cannot create \(temporary): \(String(cString: strerror(errno)))")
+    }
+    var done = 0
+    while done < bytes.count {
+      let wrote = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, bytes.count - done) }
+      if wrote < 0 && errno == EINTR { continue }
+      guard wrote > 0 else {
+        let reason = String(cString: strerror(errno))
+        close(fd)
+        unlink(temporary)
+        throw FileError(path: path, problem: "write failed: \(reason)", hint: "is the disk full?")
+      }
+      done += wrote
+    }
+    close(fd)
+    guard rename(temporary, path) == 0 else {
+      let reason = String(cString: strerror(errno))
+      unlink(temporary)
+      throw FileError(path: path, problem: "cannot rename the new file into place: \(reason)")
+    }
   }
 
   static func read(_ path: String, patient: String, key: String) -> Reading {

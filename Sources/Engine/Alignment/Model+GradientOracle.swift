@@ -1,0 +1,3 @@
+// Model+GradientOracle: the engine's model is the alignment analysis's gradient oracle as it is.
+
+extension Model: GradientOracle {}
