@@ -215,10 +215,13 @@ public final class CohortExplorerData: ExplorerData, @unchecked Sendable {
   // MARK: Work
 
   /// Computes and stores the alignments of `patients` under `key` that are not known yet, in
-  /// batches, stopping between batches when cancelled.
+  /// batches, stopping between batches when cancelled. Every model is analysed together with
+  /// `key.model` (the features are evaluated once per patient and shared), so the other models'
+  /// figures for the same baseline and measure are then ready too.
   private func computeAlignments(_ patients: [Int], key: FigureKey, cancel: CancelFlag) {
     guard models.indices.contains(key.model), baselines.indices.contains(key.baseline),
           measures.indices.contains(key.measure) else { return }
+    let keys = models.indices.map { FigureKey(model: $0, baseline: key.baseline, measure: key.measure) }
     let missing = lock.withLock { patients.filter { alignments[key]?[$0] == nil && failures[$0] == nil } }
     guard !missing.isEmpty else { return }
     let analyzer = AlignmentAnalyzer(features: features, settings: AlignmentSettings(
@@ -231,14 +234,16 @@ public final class CohortExplorerData: ExplorerData, @unchecked Sendable {
       let ready = inputs(batch, cancel: cancel).compactMap { entry -> (Int, ModelInput)? in entry.1.map { (entry.0, $0) } }
       if !ready.isEmpty {
         let results = analyzer.analyze(ready.map { FeatureInput(x: $0.1.x, mask: $0.1.mask, sliceThickness: $0.1.sliceThickness) },
-                                       models: [models[key.model]], batchSize: batchSize)
+                                       models: models, batchSize: batchSize)
         lock.withLock {
-          var table = alignments[key] ?? [:]
-          for (i, entry) in ready.enumerated() where i < results.count {
-            table[entry.0] = results[i][0]
-            if let logit = results[i][0].logit { logits[key.model][entry.0] = logit }
+          for (m, modelKey) in keys.enumerated() {
+            var table = alignments[modelKey] ?? [:]
+            for (i, entry) in ready.enumerated() where i < results.count && table[entry.0] == nil {
+              table[entry.0] = results[i][m]
+              if let logit = results[i][m].logit { logits[m][entry.0] = logit }
+            }
+            alignments[modelKey] = table
           }
-          alignments[key] = table
         }
       }
       start += batch.count
