@@ -98,6 +98,49 @@ import Foundation
     }
   }
 
+  @Test func aCrashRestoresTheTerminalBeforeTheReport() throws {
+    guard let tmux = try TmuxExplorer.start(width: 120, height: 40) else { return }
+    defer { tmux.finish() }
+    _ = try tmux.waitFor("first frame") { $0.contains("Patients") }
+    // A Swift runtime trap is SIGILL on x86 (ud2) and SIGTRAP on arm64.
+    kill(try #require(tmux.explorerPID()), SIGILL)
+    let after = try tmux.waitFor("exit", seconds: 60) { $0.contains("EXIT=") }
+    #expect(after.contains("EXIT=132"))
+    try tmux.expectRestored()
+  }
+
+  @Test func otherTerminalTypes() throws {
+    for term in ["xterm-256color", "tmux-256color", "xterm-direct", "linux", "vt100"] {
+      guard let tmux = try TmuxExplorer.start(width: 120, height: 36, term: term) else { return }
+      defer { tmux.finish() }
+      let screen = try tmux.waitFor("first frame under \(term)") { $0.contains("Patients") }
+      if term == "vt100" { #expect(!screen.contains("▀"), "no colour under vt100: no half-blocks") }
+      tmux.send("j")
+      _ = try tmux.waitFor("patient change under \(term)") { $0.contains("2/") }
+      tmux.send("q")
+      let after = try tmux.waitFor("exit under \(term)") { $0.contains("EXIT=") }
+      #expect(after.contains("EXIT=0"), "\(term)")
+      let opened = tmux.trace.split(separator: "\n").first { $0.contains(" terminal ") }.map(String.init) ?? ""
+      if term == "xterm-direct" {
+        // Not installed here: a direct-colour entry is made with tic (or 256 colours without tic).
+        #expect(opened.contains("render truecolor") || opened.contains("render 256"), "\(opened)")
+      }
+      if term == "vt100" { #expect(opened.contains("colors 0"), "\(opened)") }
+    }
+  }
+
+  @Test func trueColourWhenTheTerminalSaysSo() throws {
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tic") else { print("skipped: no tic"); return }
+    guard let tmux = try TmuxExplorer.start(width: 120, height: 36, environment: ["COLORTERM=truecolor"]) else { return }
+    defer { tmux.finish() }
+    _ = try tmux.waitFor("first frame") { $0.contains("Patients") }
+    let opened = tmux.trace.split(separator: "\n").first { $0.contains(" terminal ") }.map(String.init) ?? ""
+    #expect(opened.contains("terminal fgf-direct-screen-256color") && opened.contains("colors 16777216")
+            && opened.contains("render truecolor"), "\(opened)")
+    tmux.send("q")
+    _ = try tmux.waitFor("exit") { $0.contains("EXIT=0") }
+  }
+
   @Test func withoutATerminalItPointsToTheHeadlessCommands() throws {
     let result = try FGFBinary.run(["explore"])
     #expect(result.status == 2)
@@ -126,16 +169,19 @@ final class TmuxExplorer {
   }
 
   /// Starts `fgf explore` in a `width`×`height` tmux pane; nil (with a note) when tmux is absent.
-  static func start(width: Int, height: Int, locale: String = "C.UTF-8", arguments: [String] = []) throws -> TmuxExplorer? {
+  static func start(width: Int, height: Int, locale: String = "C.UTF-8", term: String = "screen-256color",
+                    environment: [String] = [], arguments: [String] = []) throws -> TmuxExplorer? {
     guard tmuxPath != nil else {
       print("skipped: tmux is not installed, so the explorer's end-to-end tests cannot run")
       return nil
     }
     counter += 1
-    return try TmuxExplorer(width: width, height: height, locale: locale, arguments: arguments, number: counter)
+    return try TmuxExplorer(width: width, height: height, locale: locale, term: term, environment: environment,
+                            arguments: arguments, number: counter)
   }
 
-  private init(width: Int, height: Int, locale: String, arguments: [String], number: Int) throws {
+  private init(width: Int, height: Int, locale: String, term: String, environment extra: [String],
+               arguments: [String], number: Int) throws {
     let tag = "fgf-e2e-\(getpid())-\(number)"
     socket = tag
     session = tag
@@ -153,9 +199,9 @@ final class TmuxExplorer {
       """
     try script.write(toFile: directory + "/run.sh", atomically: true, encoding: .utf8)
     let environment = [
-      "PATH=/usr/bin:/bin", "HOME=\(directory)", "XDG_CACHE_HOME=\(directory)/cache", "TERM=screen-256color",
-      "LANG=\(locale)", "LC_ALL=\(locale)", "FGF_TRACE=\(directory)/trace.log",
-    ]
+      "PATH=/usr/bin:/bin", "HOME=\(directory)", "XDG_CACHE_HOME=\(directory)/cache", "TERM=\(term)",
+      "LANG=\(locale)", "LC_ALL=\(locale)", "FGF_TRACE=\(directory)/trace.log", "SWIFT_BACKTRACE=interactive=no",
+    ] + extra
     try run(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", String(width), "-y", String(height),
              "env -i " + environment.map { "'\($0)'" }.joined(separator: " ") + " sh '\(directory)/run.sh'"])
   }
@@ -231,6 +277,9 @@ final class TmuxExplorer {
     }
     return screen
   }
+
+  /// What fgf wrote to its trace (FGF_TRACE) so far.
+  var trace: String { (try? String(contentsOfFile: directory + "/trace.log", encoding: .utf8)) ?? "" }
 
   /// The fgf process: the child of the pane's shell.
   func explorerPID() -> Int32? {

@@ -60,10 +60,21 @@ enum TerminalGuard {
       var action = sigaction()
       setHandler(&action) { signal, info, _ in
         TerminalGuard.restoreNow()
-        // The previous handler takes over: re-raised signals (sent with kill, or abort) are
-        // pending until this handler returns; a fault simply happens again on return.
         sigaction(signal, TerminalGuard.previousActions + Int(signal), nil)
-        if signal == SIGABRT || info == nil || (info?.pointee.si_code ?? 0) <= 0 { raise(signal) }
+        // A fault (si_code > 0) simply happens again when this handler returns, now under the
+        // previous handler. A signal that was sent (kill, abort) is raised again here, unblocked,
+        // so the previous handler runs at once; should it return, the default action ends us.
+        if signal == SIGABRT || info == nil || (info?.pointee.si_code ?? 0) <= 0 {
+          var only = sigset_t()
+          sigemptyset(&only)
+          sigaddset(&only, signal)
+          pthread_sigmask(SIG_UNBLOCK, &only, nil)
+          raise(signal)
+          var fallback = sigaction()
+          fallback.__sigaction_handler.sa_handler = SIG_DFL
+          sigaction(signal, &fallback, nil)
+          raise(signal)
+        }
       }
       action.sa_flags = SA_SIGINFO | Int32(bitPattern: UInt32(SA_RESETHAND))
       sigemptyset(&action.sa_mask)
