@@ -11,10 +11,10 @@ import Foundation
     defer { tmux.finish() }
     let first = try tmux.waitFor("first frame") { $0.contains("Patients") && $0.contains("Alignment") && $0.contains("▶") }
     let firstID = try #require(TmuxExplorer.selectedID(first))
-    #expect(first.contains("? help"))
 
     tmux.send("j")
     let moved = try tmux.waitFor("patient change") { TmuxExplorer.selectedID($0).map { $0 != firstID } ?? false }
+    #expect(moved.contains("? help"), "key hints (after the first key any opening notice is gone)")
     let secondID = try #require(TmuxExplorer.selectedID(moved))
     _ = try tmux.waitFor("slice title of the new patient") { $0.contains("┌ \(secondID) ·") }
 
@@ -41,11 +41,15 @@ import Foundation
     defer { tmux.finish() }
     _ = try tmux.waitFor("wide layout") { $0.contains("Patients") && $0.contains("Alignment") }
     tmux.resize(width: 80, height: 24)
-    let narrow = try tmux.waitFor("80×24 layout") { $0.contains("Patients") && $0.contains("Tab charts") }
+    let narrow = try tmux.waitFor("80×24 layout") {
+      $0.contains("Patients") && !$0.contains("Alignment") && $0.split(separator: "\n").count <= 24
+    }
     #expect(!narrow.contains("Alignment"), "slices and charts share one pane")
     #expect(narrow.split(separator: "\n").allSatisfy { $0.count <= 80 })
     tmux.send("Tab")
     _ = try tmux.waitFor("charts after Tab") { $0.contains("Alignment") && $0.contains("Tab slices") }
+    tmux.send("Tab")
+    _ = try tmux.waitFor("slices after Tab") { !$0.contains("Alignment") && $0.contains("Tab charts") }
     tmux.resize(width: 60, height: 20)
     _ = try tmux.waitFor("too small") { $0.contains("Terminal too small: 60×20") }
     tmux.resize(width: 120, height: 36)
