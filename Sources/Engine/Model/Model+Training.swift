@@ -39,6 +39,10 @@ extension Model {
     let n = inputCount
     precondition(x.count == count * n && labels.count == count, "batch sizes disagree")
     precondition(directions == nil || directions!.count == count, "one direction set per sample")
+    guard count > 0 else {
+      return BatchGradients(loss: 0, crossEntropy: 0, penalty: 0, penaltySkipped: 0,
+                            gradients: [Float](repeating: 0, count: layout.count), logits: [])
+    }
     let weights = network.pack(parameters)
     let g = network.packedGradientCount
     let regularized = lambda > 0 && directions != nil
