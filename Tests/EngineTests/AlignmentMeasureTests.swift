@@ -86,6 +86,20 @@ import Engine
     #expect(flow.features.contains { $0.pointsUsed == 7 })
   }
 
+  @Test func patientNoiseFigureIsTheBaselinesWhateverTheFeature() {
+    let input = FeatureTestInputs.random(seed: 10)
+    for baseline in [NoiseBaseline.white, .smooth] {
+      let result = AlignmentAnalyzer(settings: AlignmentSettings(baseline: baseline)).analyze(input, gradients: [w])[0]
+      let noise = result.noiseAlignment
+      #expect(noise != nil)
+      #expect(result.features.allSatisfy { $0.noiseAlignment == nil || $0.noiseAlignment == noise })
+    }
+    let matched = AlignmentAnalyzer(settings: AlignmentSettings(baseline: .matched)).analyze(input, gradients: [w])[0]
+    #expect(matched.noiseAlignment == nil)
+    let zero = AlignmentAnalyzer().analyze(input, gradients: [[Float](repeating: 0, count: FeatureInput.count)])[0]
+    #expect(zero.noiseAlignment == nil)
+  }
+
   @Test func squaredMeasureIsTheSquareOfTheAbsoluteOne() {
     let input = FeatureTestInputs.random(seed: 8)
     let abs = AlignmentAnalyzer(settings: AlignmentSettings(measure: .abs)).analyze(input, gradients: [w])[0]

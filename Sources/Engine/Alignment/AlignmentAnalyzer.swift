@@ -90,7 +90,7 @@ public struct AlignmentAnalyzer: Sendable {
   /// batch; `add(patient, alignments)` receives every point after x, in a fixed order. A walker stops
   /// where ∇f vanishes (a stationary point: the flow stays there).
   private func walkFlow(_ inputs: [FeatureInput], model: any GradientOracle, startGradients: [[Float]],
-                        threads: Int, add: (Int, [PointAlignment]) -> Void) {
+                        threads: Int, add: (Int, PointAlignments) -> Void) {
     struct Walker { var patient: Int; var direction: Double; var point: [Float]; var gradient: [Float] }
     var walkers = inputs.indices.flatMap { p in
       [1.0, -1.0].map { Walker(patient: p, direction: $0, point: inputs[p].x, gradient: startGradients[p]) }
@@ -131,6 +131,8 @@ struct PathSums: Sendable {
   var noise: [Double]
   var points: [Int]
   var reasons: [String?]
+  var baseline = 0.0
+  var baselinePoints = 0
 
   init(_ featureCount: Int) {
     alignment = [Double](repeating: 0, count: featureCount)
@@ -139,8 +141,12 @@ struct PathSums: Sendable {
     reasons = [String?](repeating: nil, count: featureCount)
   }
 
-  mutating func add(_ point: [PointAlignment]) {
-    for (k, value) in point.enumerated() {
+  mutating func add(_ point: PointAlignments) {
+    if let value = point.baseline {
+      baseline += value
+      baselinePoints += 1
+    }
+    for (k, value) in point.features.enumerated() {
       switch value {
       case .defined(let a, let n):
         alignment[k] += a
@@ -163,6 +169,7 @@ struct PathSums: Sendable {
         pointsUsed: used,
         undefinedReason: value.undefinedReason ?? (used > 0 ? nil : reasons[k]))
     }
-    return PatientAlignment(logit: logit, gradientNorm: gradientNorm, features: perFeature)
+    return PatientAlignment(logit: logit, gradientNorm: gradientNorm, features: perFeature,
+                            noiseAlignment: baselinePoints > 0 ? baseline / Double(baselinePoints) : nil)
   }
 }

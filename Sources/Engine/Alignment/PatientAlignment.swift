@@ -41,10 +41,15 @@ public struct PatientAlignment: Sendable, Equatable, Codable {
   public var gradientNorm: Double
   /// In the order of the analyzer's features.
   public var features: [FeatureAlignment]
+  /// The white or smooth baseline's noise alignment, whatever the feature: the mean over the draws
+  /// (and over the path points where ∇f is defined). Features report the same figure over their
+  /// own defined points. Nil for the matched baseline (its noise is per feature) and where ∇f = 0.
+  public var noiseAlignment: Double?
 
-  public init(logit: Float?, gradientNorm: Double, features: [FeatureAlignment]) {
+  public init(logit: Float?, gradientNorm: Double, features: [FeatureAlignment], noiseAlignment: Double? = nil) {
     self.logit = logit
     self.gradientNorm = gradientNorm
     self.features = features
+    self.noiseAlignment = noiseAlignment
   }
 }

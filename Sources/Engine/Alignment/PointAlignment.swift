@@ -19,29 +19,39 @@ enum PointAlignment: Sendable {
   case undefined(reason: String)
 }
 
+/// Every feature's alignment at one point, and the white or smooth baseline's noise alignment there
+/// (nil for matched, or where ∇f vanishes).
+struct PointAlignments: Sendable {
+  var features: [PointAlignment]
+  var baseline: Double?
+}
+
 extension AlignmentAnalyzer {
   /// Every feature's alignment with u at one point.
-  func alignments(of features: FeaturesAtPoint, with u: [Float]) -> [PointAlignment] {
+  func alignments(of features: FeaturesAtPoint, with u: [Float]) -> PointAlignments {
     let uNorm = VectorMath.norm(u)
     guard uNorm >= VectorMath.zeroNorm else {
-      return features.values.map { .undefined(reason: $0.undefinedReason ?? "model gradient is zero") }
+      return PointAlignments(features: features.values.map { .undefined(reason: $0.undefinedReason ?? "model gradient is zero") },
+                             baseline: nil)
     }
     // White and smooth draws do not depend on the feature: one noise figure for the point.
     var sharedNoise: Double? = nil
     if settings.baseline != .matched {
       let (draws, norms) = settings.baseline == .white ? (noise.white, noise.whiteNorms) : (noise.smooth, noise.smoothNorms)
       guard let mean = meanNoise(u, uNorm, draws, norms) else {
-        return features.values.map { _ in .undefined(reason: "every noise draw is zero") }
+        return PointAlignments(features: features.values.map { _ in .undefined(reason: "every noise draw is zero") },
+                               baseline: nil)
       }
       sharedNoise = mean
     }
-    return zip(features.values, features.norms).map { value, gNorm in
+    let perFeature: [PointAlignment] = zip(features.values, features.norms).map { value, gNorm in
       guard let g = value.gradient else { return .undefined(reason: value.undefinedReason ?? "undefined") }
       guard gNorm >= VectorMath.zeroNorm else { return .undefined(reason: "feature gradient is zero") }
       let alignment = measure(VectorMath.dot(u, g) / (uNorm * gNorm))
       let noiseAlignment = sharedNoise ?? matchedNoise(u, uNorm, g, gNorm)
       return .defined(alignment: alignment, noise: noiseAlignment)
     }
+    return PointAlignments(features: perFeature, baseline: sharedNoise)
   }
 
   /// The measure of a cosine: |c| (abs, and each point of the flow) or c² (sq).

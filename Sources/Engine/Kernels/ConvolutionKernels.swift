@@ -17,6 +17,32 @@ struct PaddedImage {
   var pixelStride: Int
 }
 
+/// An activation applied to a convolution's output while it is still in L1 (saving a pass over
+/// memory): for each output value z, `activation[i] = σ(z)`, and for SiLU `sigmoid[i] = s(z)`;
+/// both buffers are laid out like the output.
+struct ConvolutionEpilogue {
+  var kind: ActivationKind
+  var activation: UnsafeMutablePointer<Float>
+  var sigmoid: UnsafeMutablePointer<Float>?
+
+  /// Applies the activation to `count` floats at offset `at` of the output `z`.
+  @inline(__always) func apply(_ z: UnsafePointer<Float>, at: Int, count: Int) {
+    var i = at
+    while i < at + count {
+      let v = load16(z + i)
+      switch kind {
+      case .silu:
+        let s = sigmoid16(v)
+        if let sigmoid { store16(s, sigmoid + i) }
+        store16(v * s, activation + i)
+      case .relu:
+        store16(atLeast(v, F16()), activation + i)
+      }
+      i += 16
+    }
+  }
+}
+
 enum ConvolutionKernels {
   /// out[y][x][co] = bias[co] + Σ in[y+ky][x+kx][ci] · w[((ky·k+kx)·inChannels + ci)·outStride + co]
   /// for y < height, x < width, co < outStride (a multiple of 16); `out` rows are `width·outStride`.
@@ -24,7 +50,7 @@ enum ConvolutionKernels {
   static func convolve(
     input: PaddedImage, inChannels: Int, kernel k: Int,
     weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outStride: Int,
-    output: UnsafeMutablePointer<Float>, height: Int, width: Int
+    output: UnsafeMutablePointer<Float>, height: Int, width: Int, epilogue: ConvolutionEpilogue? = nil
   ) {
     let s = input.pixelStride
     for y in 0..<height {
@@ -51,6 +77,9 @@ enum ConvolutionKernels {
             block16x16(origin: origin, s: s, rowStride: input.rowStride, inChannels: inChannels, k: k,
                        weights: w, weightStride: outStride, bias: b, out: out, outPixelStride: outStride)
           }
+          if let epilogue {
+            for p in 0..<pixels { epilogue.apply(output, at: (y * width + x + p) * outStride + tile, count: tileWidth) }
+          }
           x += pixels
         }
         // Remaining pixels one at a time, 16 channels at a time.
@@ -70,6 +99,7 @@ enum ConvolutionKernels {
             }
             store16(acc, rowOut + x * outStride + tile + sub)
           }
+          epilogue?.apply(output, at: (y * width + x) * outStride + tile, count: tileWidth)
           x += 1
         }
         tile += tileWidth

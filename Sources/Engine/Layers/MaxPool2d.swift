@@ -34,9 +34,10 @@ struct MaxPool2dLayer: NetworkLayer {
               for dx in 0..<size where dy != 0 || dx != 0 {
                 let at = ((oy * size + dy) * input.width + ox * size + dx) * s + c
                 let v = load16(b.val + at)
-                let better = v .> best
-                best.replace(with: v, where: better)
-                index.replace(with: SIMD16<Int32>(repeating: Int32(at)) &+ lane16, where: better)
+                // Strictly greater wins, so the first maximum in window order is kept.
+                let better = lessMask(best, v)
+                best = atLeast(best, v)
+                index = ((SIMD16<Int32>(repeating: Int32(at)) &+ lane16) & better) | (index & ~better)
               }
             }
             store16(best, b.valOut + o + c)

@@ -19,14 +19,20 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Worker threads (default: $FGF_THREADS, else 2).")
   var threads: Int?
 
+  @Option(help: "Time only this workload: analysis, regularized-step or plain-step.")
+  var only: String?
+
   func validate() throws {
+    if let only, !EngineBenchmark.workloads.contains(only) {
+      throw ValidationError("--only must be one of \(EngineBenchmark.workloads.joined(separator: ", "))")
+    }
     guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
   }
 
   func run() throws {
     let workers = threads ?? (ProcessInfo.processInfo.environment["FGF_THREADS"] != nil ? Parallelism.fromEnvironment : 2)
-    let results = EngineBenchmark.run(threads: workers, runs: runs) { name in
+    let results = EngineBenchmark.run(threads: workers, runs: runs, only: only) { name in
       if !json { FileHandle.standardError.write(Data("timing \(name)…\n".utf8)) }
     }
     if json {
