@@ -218,12 +218,12 @@ enum ConvolutionKernels {
     store16(a12, out + 12 * o); store16(a13, out + 13 * o); store16(a14, out + 14 * o); store16(a15, out + 15 * o)
   }
 
-  /// dw[((ky·k+kx)·inLanes + ci)·outStride + co] += Σ_{y,x} in[y+ky][x+kx][ci] · adj[(y·width+x)·outStride + co]
+  /// dw[((ky·k+kx)·inLanes + ci)·outStride + co] (+)= Σ_{y,x} in[y+ky][x+kx][ci] · adj[(y·width+x)·outStride + co]
   /// for ci < inLanes (a multiple of 16; the input must hold that many readable channels per pixel).
   static func accumulateWeightGradient(
     input: PaddedImage, inLanes: Int, kernel k: Int,
     adjoint: UnsafePointer<Float>, outStride: Int, height: Int, width: Int,
-    weightGradient dw: UnsafeMutablePointer<Float>
+    weightGradient dw: UnsafeMutablePointer<Float>, overwrite: Bool = false
   ) {
     let o = outStride
     for ky in 0..<k {
@@ -231,10 +231,15 @@ enum ConvolutionKernels {
         for ci0 in stride(from: 0, to: inLanes, by: 16) {
           for tile in stride(from: 0, to: outStride, by: 16) {
             let d = dw + ((ky * k + kx) * inLanes + ci0) * o + tile
-            var a0 = load16(d), a1 = load16(d + o), a2 = load16(d + 2 * o), a3 = load16(d + 3 * o)
-            var a4 = load16(d + 4 * o), a5 = load16(d + 5 * o), a6 = load16(d + 6 * o), a7 = load16(d + 7 * o)
-            var a8 = load16(d + 8 * o), a9 = load16(d + 9 * o), a10 = load16(d + 10 * o), a11 = load16(d + 11 * o)
-            var a12 = load16(d + 12 * o), a13 = load16(d + 13 * o), a14 = load16(d + 14 * o), a15 = load16(d + 15 * o)
+            // With `overwrite` the sums start from 0 (no zeroing pass over the gradient buffer).
+            var a0 = F16(), a1 = F16(), a2 = F16(), a3 = F16(), a4 = F16(), a5 = F16(), a6 = F16(), a7 = F16()
+            var a8 = F16(), a9 = F16(), a10 = F16(), a11 = F16(), a12 = F16(), a13 = F16(), a14 = F16(), a15 = F16()
+            if !overwrite {
+              a0 = load16(d); a1 = load16(d + o); a2 = load16(d + 2 * o); a3 = load16(d + 3 * o)
+              a4 = load16(d + 4 * o); a5 = load16(d + 5 * o); a6 = load16(d + 6 * o); a7 = load16(d + 7 * o)
+              a8 = load16(d + 8 * o); a9 = load16(d + 9 * o); a10 = load16(d + 10 * o); a11 = load16(d + 11 * o)
+              a12 = load16(d + 12 * o); a13 = load16(d + 13 * o); a14 = load16(d + 14 * o); a15 = load16(d + 15 * o)
+            }
             for y in 0..<height {
               var q = input.base + (y + ky) * input.rowStride + kx * input.pixelStride + ci0
               var g = adjoint + y * width * o + tile

@@ -91,14 +91,20 @@ extension Model {
                             s[i] = true
                           }
                         }
-                        space.parameterGradient(outputAdjoint: fBar, tangentAdjoint: tangent ? 1 : nil, weights: w)
-                        (slotBuffer.baseAddress! + item * g).update(from: space.gradient, count: g)
+                        space.parameterGradient(outputAdjoint: fBar, tangentAdjoint: tangent ? 1 : nil, weights: w,
+                                                into: slotBuffer.baseAddress! + item * g)
                       }
-                      // Fixed-order reduction: sample by sample.
+                      // Fixed-order reduction: every parameter sums the samples in sample order
+                      // (parameters are split across threads, which changes no sum).
                       packedTotal.withUnsafeMutableBufferPointer { t in
-                        for item in 0..<items {
-                          let slot = slotBuffer.baseAddress! + item * g
-                          for j in 0..<g { t[j] += slot[j] }
+                        let t = t
+                        let chunk = 4096, chunks = (g + chunk - 1) / chunk
+                        Parallelism.forEach(count: chunks, threads: workers) { c, _ in
+                          let range = (c * chunk)..<min(g, (c + 1) * chunk)
+                          for item in 0..<items {
+                            let slot = slotBuffer.baseAddress! + item * g
+                            for j in range { t[j] += slot[j] }
+                          }
                         }
                       }
                     }
