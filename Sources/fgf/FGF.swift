@@ -14,5 +14,7 @@ struct FGF: ParsableCommand {
       TrainCommand.self,
       BenchCommand.self,
       CohortCommand.self,
+      SynthCommand.self,
+      RenderCommand.self,
     ])
 }
