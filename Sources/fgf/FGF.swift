@@ -15,6 +15,8 @@ struct FGF: ParsableCommand {
       TrainCommand.self,
       BenchCommand.self,
       CohortCommand.self,
+      SynthCommand.self,
+      RenderCommand.self,
     ],
     defaultSubcommand: ExploreCommand.self)
 }
