@@ -23,9 +23,15 @@ enum TerminalGuard {
   nonisolated(unsafe) private static var savedModes: UnsafeMutablePointer<termios>?
   nonisolated(unsafe) private static var previousActions = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
 
-  /// Routes the quit and resize signals into `pipe`.
+  /// Routes the quit and resize signals into `pipe`. Also unblocks them (and the crash signals)
+  /// on the calling thread, which must be the main thread: a parent may have started fgf with
+  /// them blocked, and then no handler would ever run.
   static func routeQuitSignals(to pipe: WakePipe) {
     wakeFD = pipe.writeEnd
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    for signal in quitSignals + crashSignals { sigaddset(&unblock, signal) }
+    pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     for signal in quitSignals {
       var action = sigaction()
       setHandler(&action) { signal, _, _ in
