@@ -82,8 +82,29 @@ struct CLICohort {
     #expect(crops.stdout.contains("crops: 2 ready, 1 failed"))
     #expect(crops.stdout.contains("cohort.csv: line 4: patient C: the mask is empty"))
     #expect(FileManager.default.fileExists(atPath: cohort.path + "/.fgf-cache"))
+    let export = cohort.path + "/crops.safetensors"
+    let exported = try FGFBinary.run(["cohort", cohort.path, "--export", export])
+    #expect(exported.status == 1)  // patient C still fails
+    #expect(exported.stdout.contains("wrote the crops of 2 patients to \(export)"))
+    #expect(FileManager.default.fileExists(atPath: export))
     let again = try FGFBinary.run(["cohort", cohort.path, "--crops"])
     #expect(again.stdout.contains("crops: 2 ready, 1 failed") && again.stdout.contains("(2 from the cache, 0 computed;"))
+  }
+
+  /// The export is the input format of `fgf train --tensors` and `fgf analyze --tensors`.
+  @Test func exportFeedsTrainAndAnalyze() throws {
+    let cohort = try CLICohort()
+    defer { cohort.remove() }
+    try cohort.writePatient("A")
+    try cohort.writePatient("B")
+    try cohort.writeTable([CLICohort.row("A", label: 1, split: "train"), CLICohort.row("B", label: 0, split: "train")])
+    let export = cohort.path + "/crops.safetensors", model = cohort.path + "/model.safetensors"
+    #expect(try FGFBinary.run(["cohort", cohort.path, "--export", export]).status == 0)
+    let train = try FGFBinary.run(["train", "--tensors", export, "--epochs", "1", "--out", model])
+    #expect(train.status == 0, "\(train.stderr)")
+    let analyze = try FGFBinary.run(["analyze", "--tensors", export, "--model", model, "--dump", cohort.path + "/out.safetensors"])
+    #expect(analyze.status == 0, "\(analyze.stderr)")
+    #expect(analyze.stdout.contains("for 2 samples"))
   }
 
   @Test func invalidRowsStopOrAreSkipped() throws {

@@ -10,7 +10,7 @@ import Common
   static let cohort = SyntheticCohort(patients: 4, seed: 11)
 
   @Test func writtenCohortReadsBackWithTheSameValues() throws {
-    let directory = ScratchDirectory()
+    let directory = CohortScratchDirectory()
     defer { directory.remove() }
     let target = directory.path + "/cohort"
     try Self.cohort.write(to: target)
@@ -35,7 +35,7 @@ import Common
   }
 
   @Test func sameSeedWritesIdenticalBytes() throws {
-    let directory = ScratchDirectory()
+    let directory = CohortScratchDirectory()
     defer { directory.remove() }
     let small = SyntheticCohort(patients: 2, seed: 11)
     try small.write(to: directory.path + "/a")
@@ -51,16 +51,16 @@ import Common
   }
 
   @Test func refusesANonEmptyDirectoryAndLeavesNothingBehind() throws {
-    let directory = ScratchDirectory()
+    let directory = CohortScratchDirectory()
     defer { directory.remove() }
     let target = directory.path + "/existing"
     mkdir(target, 0o755)
-    try ScratchDirectory.writeQuickly(Array("keep me".utf8), to: target + "/notes.txt")
+    try CohortScratchDirectory.writeQuickly(Array("keep me".utf8), to: target + "/notes.txt")
     #expect(throws: FileError.self) { try Self.cohort.write(to: target) }
     #expect(try FileIO.read(target + "/notes.txt") == Array("keep me".utf8))
     #expect(directory.files() == ["existing"])
     // A file in the way, or a missing parent, are refused too.
-    try ScratchDirectory.writeQuickly([1], to: directory.path + "/file")
+    try CohortScratchDirectory.writeQuickly([1], to: directory.path + "/file")
     #expect(throws: FileError.self) { try Self.cohort.write(to: directory.path + "/file") }
     #expect(throws: FileError.self) { try Self.cohort.write(to: directory.path + "/missing/cohort") }
     // An existing empty directory is filled.
@@ -70,7 +70,7 @@ import Common
   }
 
   @Test func cancellingRemovesTheHalfWrittenDirectory() throws {
-    let directory = ScratchDirectory()
+    let directory = CohortScratchDirectory()
     defer { directory.remove() }
     do {
       try Self.cohort.write(to: directory.path + "/cohort", isCancelled: { true })
@@ -79,26 +79,5 @@ import Common
       #expect(error.problem == "cancelled")
     }
     #expect(directory.files().isEmpty)
-  }
-}
-
-/// A fresh directory for one test, removed by `remove()` (this suite's own, so it does not depend on
-/// other suites' support code).
-private struct ScratchDirectory {
-  let path: String
-
-  init() {
-    path = FileManager.default.temporaryDirectory.appendingPathComponent("fgf-synth-test-\(UUID().uuidString)").path
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  }
-
-  func remove() { try? FileManager.default.removeItem(atPath: path) }
-
-  func files() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() }
-
-  static func writeQuickly(_ bytes: [UInt8], to path: String) throws {
-    guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-      throw FileError(path: path, problem: "cannot create")
-    }
   }
 }

@@ -214,7 +214,7 @@ struct Conv2dLayer: NetworkLayer {
       ConvolutionKernels.accumulateWeightGradient(
         input: operand(b.scratch, 0).image, inLanes: lanes, kernel: k,
         adjoint: b.adjOut, outStride: output.stride, height: output.height, width: output.width,
-        weightGradient: g)
+        weightGradient: g, overwrite: true)
       if options.dual {
         ConvolutionKernels.accumulateWeightGradient(
           input: operand(b.scratch, 1).image, inLanes: lanes, kernel: k,
@@ -223,7 +223,7 @@ struct Conv2dLayer: NetworkLayer {
       }
       let biasGradient = g + weightGradientCount
       for tile in stride(from: 0, to: output.stride, by: 16) {
-        var sum = load16(biasGradient + tile)
+        var sum = F16()
         var p = UnsafePointer(b.adjOut) + tile
         for _ in 0..<output.pixels {
           sum += load16(p)

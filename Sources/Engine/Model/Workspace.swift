@@ -95,10 +95,11 @@ final class Workspace {
     return tan[network.layers.count][0]
   }
 
-  /// Sets `gradient` to the packed parameter gradient of outputAdjoint·f (+ tangentAdjoint·ḟ when
-  /// given, after `tangent`) at the last forward sample.
-  func parameterGradient(outputAdjoint: Float, tangentAdjoint: Float?, weights: UnsafePointer<Float>) {
-    gradient.update(repeating: 0, count: network.packedGradientCount)
+  /// Writes into `destination` (default: `gradient`) the packed parameter gradient of
+  /// outputAdjoint·f (+ tangentAdjoint·ḟ when given, after `tangent`) at the last forward sample.
+  func parameterGradient(outputAdjoint: Float, tangentAdjoint: Float?, weights: UnsafePointer<Float>,
+                         into destination: UnsafeMutablePointer<Float>? = nil) {
+    let gradient = destination ?? self.gradient
     let last = network.layers.count
     adj[last][0] = outputAdjoint
     tadj[last][0] = tangentAdjoint ?? 0

@@ -1,6 +1,7 @@
 // `fgf cohort DIR`: checks a cohort directory (cohort.csv and every NIfTI header) and
 // summarises it; `--crops` also preprocesses every patient into the crop cache and lists the
-// patients that fail. Exit status 1 when the cohort cannot be opened or a crop fails.
+// patients that fail; `--export OUT` writes the crops as one safetensors file (the input format
+// of `--tensors`). Exit status 1 when the cohort cannot be opened or a crop fails.
 
 import ArgumentParser
 import Common
@@ -10,7 +11,13 @@ import Imaging
 struct CohortCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cohort",
-    abstract: "Check a cohort directory and summarise it; --crops also preprocesses every patient.")
+    abstract: "Check a cohort directory and summarise it; --crops also preprocesses every patient.",
+    discussion: """
+      --export OUT.safetensors writes the crops of the patients that preprocess: x and mask \
+      [N,3,64,64], label, split (0 train, 1 val, 2 test), centre [N,3] and slice_thickness [N], \
+      with the patient ids in the metadata (fgf.patients). It is the input format of \
+      `fgf analyze --tensors` and `fgf train --tensors`.
+      """)
 
   @Argument(help: "The cohort directory (or its cohort.csv).")
   var path: String
@@ -20,6 +27,9 @@ struct CohortCommand: ParsableCommand {
 
   @Flag(help: "Also preprocess every patient (filling the crop cache) and report the ones that fail.")
   var crops = false
+
+  @Option(name: .customLong("export"), help: ArgumentHelp("Write the crops to this safetensors file (implies --crops).", valueName: "OUT"))
+  var exportPath: String?
 
   @Flag(help: "Print the summary as JSON on standard output.")
   var json = false
@@ -45,7 +55,7 @@ struct CohortCommand: ParsableCommand {
     var text = describe(cohort, openSeconds: openSeconds)
 
     var failed = 0
-    if crops {
+    if crops || exportPath != nil {
       let store = CropStore(cohort: cohort, warnings: { warning($0) })
       let start = clock.now
       let total = cohort.patients.count
@@ -70,6 +80,12 @@ struct CohortCommand: ParsableCommand {
       text += "crops: \(total - failed) ready, \(failed) failed in \(format(cropSeconds)) s "
       text += "(\(stats.diskHits) from the cache, \(stats.computed) computed; cache \(store.cacheDirectory ?? "off"))\n"
       for (_, error) in failures { text += "  \(error)\n" }
+      if let exportPath {
+        let ready = zip(cohort.patients, results).compactMap { patient, result in (try? result.get()).map { (patient, $0) } }
+        try CohortExport.write(patients: ready.map(\.0), inputs: ready.map(\.1), cohort: cohort.name, to: exportPath)
+        summary.append(("export", .string(exportPath)))
+        text += "wrote the crops of \(ready.count) patients to \(exportPath)\n"
+      }
     }
     print(json ? JSONValue.object(summary).serialized : text, terminator: json ? "\n" : "")
     if failed > 0 { throw ExitCode(1) }
