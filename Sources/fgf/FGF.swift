@@ -13,5 +13,6 @@ struct FGF: ParsableCommand {
       AnalyzeCommand.self,
       TrainCommand.self,
       BenchCommand.self,
+      ImportCommand.self,
     ])
 }
