@@ -14,7 +14,7 @@ import Pipeline
       .image(patient: 0), .gradient(patient: 0, model: 0), .gradient(patient: 1 - 1, model: 1),
       .figures(patients: [0], key: key0), .figures(patients: [0], key: key1), .image(patient: 1),
     ])
-    // Then risks, AUCs, cohort figures, statistics, and finally the neighbour's gradients.
+    // Then cohort figures (with their risks), AUCs, statistics, and finally the neighbour's gradients.
     let kinds = jobs.dropFirst(6).map { job -> String in
       switch job {
       case .risks: "risks"
@@ -27,21 +27,29 @@ import Pipeline
     }
     var collapsed: [String] = []
     for kind in kinds where collapsed.last != kind { collapsed.append(kind) }
-    #expect(collapsed == ["risks", "auc", "figures", "cohort", "gradient"])
+    #expect(collapsed == ["figures", "auc", "cohort", "gradient"])
+    #expect(box.state.results.riskCount(model: 0) == 12 && box.state.results.riskCount(model: 1) == 12,
+            "risks came with the figures")
     #expect(JobPlanner.next(box.state) == nil)
     #expect(WorkProgress(box.state).isComplete)
   }
 
   @Test func chunksAreBoundedAndCoverEveryPatient() {
     var box = Fixture.state(FakeExplorerData(patients: 100))
+    _ = box.press(.char("f"))  // train split: the other patients' risks need risk jobs
     let jobs = box.runWork()
-    var risks = [Set<Int>](repeating: [], count: 2)
-    for case .risks(let patients, let model) in jobs {
-      #expect(patients.count <= JobPlanner.riskChunk)
-      risks[model].formUnion(patients)
+    var figures = [Set<Int>](repeating: [], count: 2)
+    for case .figures(let patients, let key) in jobs {
+      #expect(patients.count <= JobPlanner.figureChunk)
+      figures[key.model].formUnion(patients)
     }
-    #expect(risks[0].count == 100 && risks[1].count == 100)
-    for case .figures(let patients, _) in jobs { #expect(patients.count <= JobPlanner.figureChunk) }
+    let train = Set(box.state.cohortPatients)
+    #expect(figures[0] == train && figures[1] == train)
+    for case .risks(let patients, _) in jobs {
+      #expect(patients.count <= JobPlanner.riskChunk)
+      #expect(train.isDisjoint(with: patients), "risks of cohort patients came with their figures")
+    }
+    #expect(box.state.results.riskCount(model: 0) == 100 && box.state.results.riskCount(model: 1) == 100)
     #expect(box.state.results.cohorts.count == 2)
   }
 
@@ -49,7 +57,9 @@ import Pipeline
     var box = Fixture.state(FakeExplorerData(patients: 40))
     box.runWork(limit: 7)
     let running = JobPlanner.next(box.state)
-    guard case .risks? = running else { Issue.record("expected risk work, got \(String(describing: running))"); return }
+    guard case .figures(let chunk, _)? = running, chunk.count > 1 else {
+      Issue.record("expected cohort work, got \(String(describing: running))"); return
+    }
     _ = box.press(.char("G"))
     #expect(JobPlanner.shouldCancel(running!, state: box.state))
     #expect(JobPlanner.next(box.state) == .image(patient: 39))

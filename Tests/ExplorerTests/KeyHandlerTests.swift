@@ -208,3 +208,14 @@ import Pipeline
     #expect(InputEvent.fromCharacter("é") == .key(.character("é")))
   }
 }
+
+@Suite struct PatientListOrderTests {
+  @Test func theListStartsSortedByIDWithTheFirstRowSelected() {
+    let records = ["HN-3", "HN-1", "HN-2"].map {
+      PatientRecord(id: $0, label: 0, split: .test, image: "", mask: "", extra: [], line: 0)
+    }
+    let list = PatientList(patients: records, models: 0)
+    #expect(list.order == [1, 2, 0])
+    #expect(list.selectedPatient == 1)
+  }
+}

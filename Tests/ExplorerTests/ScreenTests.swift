@@ -157,7 +157,7 @@ import Pipeline
     var box = Fixture.state(width: 200, height: 60)
     box.runWork(limit: 6)
     let status = box.screen.text(row: 59)
-    #expect(status.contains("risks"))
+    #expect(status.contains("cohort figures"))
     #expect(status.contains("%"))
     box.runWork()
     #expect(!box.screen.text(row: 59).contains("%"))

@@ -5,7 +5,7 @@ import Glibc
 import Common
 
 /// A fresh directory under the system's temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
+struct CohortScratchDirectory {
   let path: String
 
   init() {
@@ -14,7 +14,7 @@ struct TemporaryDirectory {
   }
 
   /// Removes the directory and everything in it.
-  func remove() { TemporaryDirectory.removeTree(path) }
+  func remove() { CohortScratchDirectory.removeTree(path) }
 
   static func removeTree(_ path: String) {
     if let directory = opendir(path) {

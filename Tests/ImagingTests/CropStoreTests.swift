@@ -56,7 +56,7 @@ final class WarningLog: @unchecked Sendable {
 
 @Suite struct CropStoreTests {
   @Test func missThenMemoryHitThenDiskHit() throws {
-    let directory = TemporaryDirectory()
+    let directory = CohortScratchDirectory()
     defer { directory.remove() }
     let cohort = CountingCohort(ids: ["A", "B"])
     let store = CropStore(cohort: cohort, cacheDirectory: directory.path)
@@ -78,7 +78,7 @@ final class WarningLog: @unchecked Sendable {
   }
 
   @Test func changedFingerprintInvalidatesMemoryAndDisk() throws {
-    let directory = TemporaryDirectory()
+    let directory = CohortScratchDirectory()
     defer { directory.remove() }
     let cohort = CountingCohort(ids: ["A"])
     let store = CropStore(cohort: cohort, cacheDirectory: directory.path)
@@ -96,7 +96,7 @@ final class WarningLog: @unchecked Sendable {
   }
 
   @Test func damagedCacheFilesAreIgnoredAndRewritten() throws {
-    let directory = TemporaryDirectory()
+    let directory = CohortScratchDirectory()
     defer { directory.remove() }
     let cohort = CountingCohort(ids: ["A/1", "B"])
     let log = WarningLog()
@@ -124,7 +124,7 @@ final class WarningLog: @unchecked Sendable {
   }
 
   @Test func memoryKeepsTheMostRecentlyUsedWithinItsBudget() throws {
-    let directory = TemporaryDirectory()
+    let directory = CohortScratchDirectory()
     defer { directory.remove() }
     let cohort = CountingCohort(ids: ["A", "B", "C"])
     let store = CropStore(cohort: cohort, cacheDirectory: directory.path, memoryBudget: 2 * ModelInput.count * 8)
@@ -186,7 +186,7 @@ final class WarningLog: @unchecked Sendable {
   }
 
   @Test func cacheGoesBesideTheCohortElseToTheUserCache() throws {
-    let root = TemporaryDirectory()
+    let root = CohortScratchDirectory()
     defer { root.remove() }
     let cohortDirectory = root.path + "/my cohort"
     try FileManager.default.createDirectory(atPath: cohortDirectory, withIntermediateDirectories: true)
@@ -210,7 +210,7 @@ final class WarningLog: @unchecked Sendable {
   }
 
   @Test func unwritableCacheIsNotFatal() throws {
-    let directory = TemporaryDirectory()
+    let directory = CohortScratchDirectory()
     let cohort = CountingCohort(ids: ["A", "B"])
     let log = WarningLog()
     let store = CropStore(cohort: cohort, cacheDirectory: directory.path, warnings: { log.add($0) })

@@ -69,6 +69,20 @@ import Foundation
     #expect(Reorientation(storedDimensions: [2, 2, 2], affine: odd).storedAxisCodes == "LAI")
   }
 
+  @Test func canonicalVolumesAndMasksFromStoredArrays() {
+    // A DICOM-like series: rows run anterior-ward (−y), slices stored from head to feet (−z).
+    let affine: [Double] = [0.5, 0, 0, -100, 0, -0.5, 0, 80, 0, 0, -3, 60, 0, 0, 0, 1]
+    let stored = (0..<24).map { Float($0) }
+    let volume = Volume(canonicalizing: stored, storedDimensions: [4, 3, 2], affine: affine)
+    #expect(volume.grid.affine == [0.5, 0, 0, -100, 0, 0.5, 0, 79, 0, 0, 3, 57, 0, 0, 0, 1])
+    #expect(volume.grid.spacing == SIMD3(0.5, 0.5, 3))
+    // Canonical (x, y, z) is stored (x, 2 − y, 1 − z).
+    #expect(volume[1, 0, 0] == Float(1 + 4 * 2 + 12 * 1))
+    #expect(volume[3, 2, 1] == 3)
+    let mask = Mask(canonicalizing: stored.map { UInt8($0) }, storedDimensions: [4, 3, 2], affine: affine)
+    #expect(mask.grid == volume.grid && mask.voxels == volume.voxels.map { UInt8($0) })
+  }
+
   @Test func identityLeavesArraysAlone() {
     let plan = Reorientation(storedDimensions: [3, 2, 1], affine: Self.identity)
     #expect(plan.isIdentity && plan.apply([1, 2, 3, 4, 5, 6]) == [1, 2, 3, 4, 5, 6])

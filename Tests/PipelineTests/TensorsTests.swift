@@ -64,7 +64,7 @@ import Pipeline
       .conv2d(name: "c", inChannels: 1, outChannels: 2, kernel: 3, padding: 1), .silu, .globalAvgPool,
       .linear(name: "fc", inFeatures: 2, outFeatures: 1)])
     let model = try Model(architecture: arch, seed: 1)
-    var request = TensorTrainingRequest()
+    var request = TrainingRequest()
     request.epochs = 2
     request.batchSize = 2
     var epochs = 0
@@ -73,6 +73,7 @@ import Pipeline
     #expect(epochs == 2)
     #expect(outcome.model.parameters != model.parameters)
     #expect(outcome.history.allSatisfy { $0.validationAUC != nil })
+    #expect(outcome.validation?.samples == 2 && outcome.test?.samples == 0)
   }
 
   @Test func rejectsBadInputs() throws {

@@ -22,7 +22,7 @@ public struct BenchmarkResult: Sendable, Codable {
 
 public enum EngineBenchmark {
   /// Runs the three workloads with `threads` workers; `runs` timed runs each after `warmUp`.
-  public static func run(threads: Int = 2, runs: Int = 10, warmUp: Int = 2,
+  public static func run(threads: Int = 2, runs: Int = 10, warmUp: Int = 2, only: String? = nil,
                          progress: ((String) -> Void)? = nil) -> [BenchmarkResult] {
     // FGF-CNN's architecture is valid by construction.
     guard let model = try? Model(architecture: .fgfCNN(), seed: 1) else { return [] }
@@ -37,7 +37,8 @@ public enum EngineBenchmark {
     let analysis = batch(256), step = batch(32)
     let positiveWeight = BinaryCrossEntropy.positiveWeight(labels: step.labels)
 
-    func time(_ name: String, _ description: String, target: Double, _ work: () -> Void) -> BenchmarkResult {
+    func time(_ name: String, _ description: String, target: Double, _ work: () -> Void) -> BenchmarkResult? {
+      if let only, only != name { return nil }
       progress?(name)
       for _ in 0..<warmUp { work() }
       var samples: [Double] = [], cpu: [Double] = []
@@ -52,7 +53,7 @@ public enum EngineBenchmark {
                              medianCPUMilliseconds: median(cpu), runs: runs)
     }
 
-    var results: [BenchmarkResult] = []
+    var results: [BenchmarkResult?] = []
     results.append(time("analysis", "N=256: logits, input gradients, |cos| with one direction each", target: 175) {
       let out = model.logitsAndInputGradients(analysis.x, count: 256, threads: threads)
       var cosines = [Double](repeating: 0, count: 256)
@@ -67,6 +68,12 @@ public enum EngineBenchmark {
         }
       }
     })
+    // Diagnostic only (not one of the three targets): the forward pass alone, 22.4 MFLOP a sample.
+    if only == "forward" {
+      results.append(time("forward", "N=256: logits only (diagnostic)", target: .infinity) {
+        _ = model.logits(analysis.x, count: 256, threads: threads)
+      })
+    }
     let regularizedModel = model.copy()
     var regularizedAdam = Adam(parameterCount: model.layout.count)
     results.append(time("regularized-step", "batch 32: BCE_w + λ(1−cos²), exact second order, Adam", target: 50) {
@@ -81,8 +88,11 @@ public enum EngineBenchmark {
                                           threads: threads)
       plainAdam.update(&plainModel.parameters, gradients: g.gradients)
     })
-    return results
+    return results.compactMap { $0 }
   }
+
+  /// Names of the workloads, in order.
+  public static let workloads = ["analysis", "regularized-step", "plain-step", "forward"]
 
   static func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()

@@ -17,6 +17,32 @@ struct PaddedImage {
   var pixelStride: Int
 }
 
+/// An activation applied to a convolution's output while it is still in L1 (saving a pass over
+/// memory): for each output value z, `activation[i] = σ(z)`, and for SiLU `sigmoid[i] = s(z)`;
+/// both buffers are laid out like the output.
+struct ConvolutionEpilogue {
+  var kind: ActivationKind
+  var activation: UnsafeMutablePointer<Float>
+  var sigmoid: UnsafeMutablePointer<Float>?
+
+  /// Applies the activation to `count` floats at offset `at` of the output `z`.
+  @inline(__always) func apply(_ z: UnsafePointer<Float>, at: Int, count: Int) {
+    var i = at
+    while i < at + count {
+      let v = load16(z + i)
+      switch kind {
+      case .silu:
+        let s = sigmoid16(v)
+        if let sigmoid { store16(s, sigmoid + i) }
+        store16(v * s, activation + i)
+      case .relu:
+        store16(atLeast(v, F16()), activation + i)
+      }
+      i += 16
+    }
+  }
+}
+
 enum ConvolutionKernels {
   /// out[y][x][co] = bias[co] + Σ in[y+ky][x+kx][ci] · w[((ky·k+kx)·inChannels + ci)·outStride + co]
   /// for y < height, x < width, co < outStride (a multiple of 16); `out` rows are `width·outStride`.
@@ -24,7 +50,7 @@ enum ConvolutionKernels {
   static func convolve(
     input: PaddedImage, inChannels: Int, kernel k: Int,
     weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outStride: Int,
-    output: UnsafeMutablePointer<Float>, height: Int, width: Int
+    output: UnsafeMutablePointer<Float>, height: Int, width: Int, epilogue: ConvolutionEpilogue? = nil
   ) {
     let s = input.pixelStride
     for y in 0..<height {
@@ -51,6 +77,9 @@ enum ConvolutionKernels {
             block16x16(origin: origin, s: s, rowStride: input.rowStride, inChannels: inChannels, k: k,
                        weights: w, weightStride: outStride, bias: b, out: out, outPixelStride: outStride)
           }
+          if let epilogue {
+            for p in 0..<pixels { epilogue.apply(output, at: (y * width + x + p) * outStride + tile, count: tileWidth) }
+          }
           x += pixels
         }
         // Remaining pixels one at a time, 16 channels at a time.
@@ -70,6 +99,7 @@ enum ConvolutionKernels {
             }
             store16(acc, rowOut + x * outStride + tile + sub)
           }
+          epilogue?.apply(output, at: (y * width + x) * outStride + tile, count: tileWidth)
           x += 1
         }
         tile += tileWidth
@@ -188,23 +218,41 @@ enum ConvolutionKernels {
     store16(a12, out + 12 * o); store16(a13, out + 13 * o); store16(a14, out + 14 * o); store16(a15, out + 15 * o)
   }
 
-  /// dw[((ky·k+kx)·inLanes + ci)·outStride + co] += Σ_{y,x} in[y+ky][x+kx][ci] · adj[(y·width+x)·outStride + co]
+  /// dw[((ky·k+kx)·inLanes + ci)·outStride + co] (+)= Σ_{y,x} in[y+ky][x+kx][ci] · adj[(y·width+x)·outStride + co]
   /// for ci < inLanes (a multiple of 16; the input must hold that many readable channels per pixel).
   static func accumulateWeightGradient(
     input: PaddedImage, inLanes: Int, kernel k: Int,
     adjoint: UnsafePointer<Float>, outStride: Int, height: Int, width: Int,
-    weightGradient dw: UnsafeMutablePointer<Float>
+    weightGradient dw: UnsafeMutablePointer<Float>, overwrite: Bool = false
   ) {
     let o = outStride
     for ky in 0..<k {
       for kx in 0..<k {
         for ci0 in stride(from: 0, to: inLanes, by: 16) {
-          for tile in stride(from: 0, to: outStride, by: 16) {
+          var tile = 0
+          // Pairs of channel tiles: 8 input channels × 32 output channels per pass (half the
+          // broadcasts per FMA of the 16 × 16 block below).
+          while outStride - tile >= 32 {
+            for half in stride(from: 0, to: 16, by: 8) {
+              accumulateWeightGradient8x32(
+                input: input, origin: kx * input.pixelStride + ci0 + half, ky: ky, adjoint: adjoint + tile,
+                outStride: o, height: height, width: width,
+                dw: dw + ((ky * k + kx) * inLanes + ci0 + half) * o + tile, overwrite: overwrite)
+            }
+            tile += 32
+          }
+          while tile < outStride {
+            defer { tile += 16 }
             let d = dw + ((ky * k + kx) * inLanes + ci0) * o + tile
-            var a0 = load16(d), a1 = load16(d + o), a2 = load16(d + 2 * o), a3 = load16(d + 3 * o)
-            var a4 = load16(d + 4 * o), a5 = load16(d + 5 * o), a6 = load16(d + 6 * o), a7 = load16(d + 7 * o)
-            var a8 = load16(d + 8 * o), a9 = load16(d + 9 * o), a10 = load16(d + 10 * o), a11 = load16(d + 11 * o)
-            var a12 = load16(d + 12 * o), a13 = load16(d + 13 * o), a14 = load16(d + 14 * o), a15 = load16(d + 15 * o)
+            // With `overwrite` the sums start from 0 (no zeroing pass over the gradient buffer).
+            var a0 = F16(), a1 = F16(), a2 = F16(), a3 = F16(), a4 = F16(), a5 = F16(), a6 = F16(), a7 = F16()
+            var a8 = F16(), a9 = F16(), a10 = F16(), a11 = F16(), a12 = F16(), a13 = F16(), a14 = F16(), a15 = F16()
+            if !overwrite {
+              a0 = load16(d); a1 = load16(d + o); a2 = load16(d + 2 * o); a3 = load16(d + 3 * o)
+              a4 = load16(d + 4 * o); a5 = load16(d + 5 * o); a6 = load16(d + 6 * o); a7 = load16(d + 7 * o)
+              a8 = load16(d + 8 * o); a9 = load16(d + 9 * o); a10 = load16(d + 10 * o); a11 = load16(d + 11 * o)
+              a12 = load16(d + 12 * o); a13 = load16(d + 13 * o); a14 = load16(d + 14 * o); a15 = load16(d + 15 * o)
+            }
             for y in 0..<height {
               var q = input.base + (y + ky) * input.rowStride + kx * input.pixelStride + ci0
               var g = adjoint + y * width * o + tile
@@ -238,6 +286,43 @@ enum ConvolutionKernels {
         }
       }
     }
+  }
+
+  /// 8 input channels × 32 output channels of the weight gradient, summed over all pixels.
+  @inline(__always)
+  private static func accumulateWeightGradient8x32(
+    input: PaddedImage, origin: Int, ky: Int, adjoint: UnsafePointer<Float>, outStride o: Int,
+    height: Int, width: Int, dw d: UnsafeMutablePointer<Float>, overwrite: Bool
+  ) {
+    var a00 = F16(), a01 = F16(), a10 = F16(), a11 = F16(), a20 = F16(), a21 = F16(), a30 = F16(), a31 = F16()
+    var a40 = F16(), a41 = F16(), a50 = F16(), a51 = F16(), a60 = F16(), a61 = F16(), a70 = F16(), a71 = F16()
+    if !overwrite {
+      a00 = load16(d); a01 = load16(d + 16); a10 = load16(d + o); a11 = load16(d + o + 16)
+      a20 = load16(d + 2 * o); a21 = load16(d + 2 * o + 16); a30 = load16(d + 3 * o); a31 = load16(d + 3 * o + 16)
+      a40 = load16(d + 4 * o); a41 = load16(d + 4 * o + 16); a50 = load16(d + 5 * o); a51 = load16(d + 5 * o + 16)
+      a60 = load16(d + 6 * o); a61 = load16(d + 6 * o + 16); a70 = load16(d + 7 * o); a71 = load16(d + 7 * o + 16)
+    }
+    for y in 0..<height {
+      var q = input.base + (y + ky) * input.rowStride + origin
+      var g = adjoint + y * width * o
+      for _ in 0..<width {
+        let h0 = load16(g), h1 = load16(g + 16)
+        var x = F16(repeating: q[0]); a00 = a00.addingProduct(x, h0); a01 = a01.addingProduct(x, h1)
+        x = F16(repeating: q[1]); a10 = a10.addingProduct(x, h0); a11 = a11.addingProduct(x, h1)
+        x = F16(repeating: q[2]); a20 = a20.addingProduct(x, h0); a21 = a21.addingProduct(x, h1)
+        x = F16(repeating: q[3]); a30 = a30.addingProduct(x, h0); a31 = a31.addingProduct(x, h1)
+        x = F16(repeating: q[4]); a40 = a40.addingProduct(x, h0); a41 = a41.addingProduct(x, h1)
+        x = F16(repeating: q[5]); a50 = a50.addingProduct(x, h0); a51 = a51.addingProduct(x, h1)
+        x = F16(repeating: q[6]); a60 = a60.addingProduct(x, h0); a61 = a61.addingProduct(x, h1)
+        x = F16(repeating: q[7]); a70 = a70.addingProduct(x, h0); a71 = a71.addingProduct(x, h1)
+        q += input.pixelStride
+        g += o
+      }
+    }
+    store16(a00, d); store16(a01, d + 16); store16(a10, d + o); store16(a11, d + o + 16)
+    store16(a20, d + 2 * o); store16(a21, d + 2 * o + 16); store16(a30, d + 3 * o); store16(a31, d + 3 * o + 16)
+    store16(a40, d + 4 * o); store16(a41, d + 4 * o + 16); store16(a50, d + 5 * o); store16(a51, d + 5 * o + 16)
+    store16(a60, d + 6 * o); store16(a61, d + 6 * o + 16); store16(a70, d + 7 * o); store16(a71, d + 7 * o + 16)
   }
 
   /// out[(y·width+x)·outPixelStride + c] = Σ in[y+ky][x+kx][co] · w[((ky·k+kx)·outChannels + c)·inLanes + co]

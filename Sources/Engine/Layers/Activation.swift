@@ -24,14 +24,20 @@ struct ActivationLayer: NetworkLayer {
       sweep(b.val, b.scratch, nil, nil) { z, _, _ in sigmoid16(z) }
       sweep(b.val, b.valOut, b.scratch, nil) { z, s, _ in z * s }
     case .relu:
-      sweep(b.val, b.valOut, nil, nil) { z, _, _ in z.replacing(with: 0, where: z .<= 0) }
+      sweep(b.val, b.valOut, nil, nil) { z, _, _ in atLeast(z, F16()) }
     }
+  }
+
+  /// What a preceding convolution computes for this layer in its forward pass (same result as
+  /// `forward`), so that `forward` can be skipped.
+  func epilogue(_ b: LayerBuffers) -> ConvolutionEpilogue {
+    ConvolutionEpilogue(kind: kind, activation: b.valOut, sigmoid: kind == .silu ? b.scratch : nil)
   }
 
   func tangent(_ b: LayerBuffers, weights: UnsafePointer<Float>) {
     switch kind {
     case .silu: sweep(b.val, b.tanOut, b.scratch, b.tan) { z, s, dz in s * (1 + z * (1 - s)) * dz }
-    case .relu: sweep(b.val, b.tanOut, b.tan, nil) { z, dz, _ in dz.replacing(with: 0, where: z .<= 0) }
+    case .relu: sweep(b.val, b.tanOut, b.tan, nil) { z, dz, _ in keepWherePositive(z, dz) }
     }
   }
 
@@ -59,8 +65,8 @@ struct ActivationLayer: NetworkLayer {
         sweep(b.val, b.adj, b.scratch, b.adjOut) { z, s, a in s * (1 + z * (1 - s)) * a }
       }
     case .relu:
-      sweep(b.val, b.adj, b.adjOut, nil) { z, a, _ in a.replacing(with: 0, where: z .<= 0) }
-      if options.dual { sweep(b.val, b.tadj, b.tadjOut, nil) { z, a, _ in a.replacing(with: 0, where: z .<= 0) } }
+      sweep(b.val, b.adj, b.adjOut, nil) { z, a, _ in keepWherePositive(z, a) }
+      if options.dual { sweep(b.val, b.tadj, b.tadjOut, nil) { z, a, _ in keepWherePositive(z, a) } }
     }
   }
 

@@ -10,10 +10,12 @@
 // - direct (S_in a multiple of 16): the input is copied into a zero-bordered buffer and convolved;
 //   the input adjoint is the bordered output adjoint convolved with flipped weights.
 //   Scratch: bordered input, bordered tangent input, bordered output adjoint.
-// - unrolled (the image, S_in = C_in, e.g. 3): im2col columns of k·k·C_in values (padded to 16)
-//   make it a 1×1 convolution; the input adjoint is the 1×1 convolution of ȳ with Wᵀ into columns,
-//   folded back onto the image (col2im). Scratch: bordered input and its columns (twice: primal
-//   and tangent), the adjoint columns, the bordered input adjoint.
+// - unrolled (the image, S_in = C_in, e.g. 3): the forward and tangent passes still convolve the
+//   bordered image directly (input values are broadcast, so any stride works), but the weight
+//   gradient, which vectorises over input channels, reads im2col columns of k·k·C_in values
+//   (padded to 16), built only when it is needed; the input adjoint is the 1×1 convolution of ȳ
+//   with Wᵀ into columns, folded back onto the image (col2im). Scratch: bordered input and its
+//   columns (twice: primal and tangent), the adjoint columns, the bordered input adjoint.
 
 struct Conv2dLayer: NetworkLayer {
   let name: String
@@ -129,7 +131,8 @@ struct Conv2dLayer: NetworkLayer {
 
   // MARK: passes
 
-  /// The convolution's operand for the primal (0) or tangent (1) pass.
+  /// The weight gradient's operand for the primal (0) or tangent (1) pass: the columns when
+  /// unrolled, else the bordered image.
   private func operand(_ scratch: UnsafeMutablePointer<Float>, _ which: Int) -> (image: PaddedImage, base: UnsafeMutablePointer<Float>) {
     let bordered = scratch + which * operandCount
     if unrolled {
@@ -139,8 +142,7 @@ struct Conv2dLayer: NetworkLayer {
     return (PaddedImage(base: bordered, rowStride: borderedWidth * input.stride, pixelStride: input.stride), bordered)
   }
 
-  /// Fills the operand from an input buffer: the interior of the zero-bordered copy and, when
-  /// unrolled, the im2col columns taken from it (one run of k·S_in floats per kernel row).
+  /// Copies an input buffer into the interior of the zero-bordered operand image.
   private func prepareOperand(from source: UnsafePointer<Float>, _ scratch: UnsafeMutablePointer<Float>, _ which: Int) {
     let s = input.stride
     let bordered = scratch + which * operandCount
@@ -148,10 +150,15 @@ struct Conv2dLayer: NetworkLayer {
     for y in 0..<input.height {
       (bordered + ((y + padding) * borderedWidth + padding) * s).update(from: source + y * rowFloats, count: rowFloats)
     }
-    guard unrolled else { return }
-    // Vector copies of each run; a copy may spill past its run into lanes that the next run (or
-    // the next column) overwrites, or into the padding lanes, which no kernel reads as data
-    // (forward reads k·k·C_in values; padded gradient rows are discarded).
+  }
+
+  /// Unrolled path: the im2col columns of the bordered operand image (one run of k·S_in floats per
+  /// kernel row), needed only for the weight gradient. A vector copy may spill past its run into
+  /// lanes that the next run (or the next column) overwrites, or into the padding lanes, which no
+  /// kernel reads as data (padded gradient rows are discarded).
+  private func buildColumns(_ scratch: UnsafeMutablePointer<Float>, _ which: Int) {
+    let s = input.stride
+    let bordered = scratch + which * operandCount
     let run = kernel * s, columns = bordered + borderedCount, lanes = columnLanes
     for y in 0..<output.height {
       for x in 0..<output.width {
@@ -168,31 +175,46 @@ struct Conv2dLayer: NetworkLayer {
     }
   }
 
+  /// The bordered image as the direct convolution reads it (both paths convolve it directly;
+  /// the forward weights [k²][C_in][S_out] are the same matrix as the column weights).
+  private func borderedImage(_ scratch: UnsafeMutablePointer<Float>, _ which: Int) -> PaddedImage {
+    PaddedImage(base: scratch + which * operandCount, rowStride: borderedWidth * input.stride, pixelStride: input.stride)
+  }
+
   func forward(_ b: LayerBuffers, weights: UnsafePointer<Float>) {
+    forward(b, weights: weights, epilogue: nil)
+  }
+
+  /// The forward pass, optionally applying the next layer's activation on the fly.
+  func forward(_ b: LayerBuffers, weights: UnsafePointer<Float>, epilogue: ConvolutionEpilogue?) {
     prepareOperand(from: b.val, b.scratch, 0)
     let w = weights + packedWeightOffset
     ConvolutionKernels.convolve(
-      input: operand(b.scratch, 0).image, inChannels: unrolled ? taps * inChannels : inChannels,
-      kernel: unrolled ? 1 : kernel, weights: w, bias: w + forwardWeightCount, outStride: output.stride,
-      output: b.valOut, height: output.height, width: output.width)
+      input: borderedImage(b.scratch, 0), inChannels: inChannels, kernel: kernel,
+      weights: w, bias: w + forwardWeightCount, outStride: output.stride,
+      output: b.valOut, height: output.height, width: output.width, epilogue: epilogue)
   }
 
   func tangent(_ b: LayerBuffers, weights: UnsafePointer<Float>) {
     prepareOperand(from: b.tan, b.scratch, 1)
     ConvolutionKernels.convolve(
-      input: operand(b.scratch, 1).image, inChannels: unrolled ? taps * inChannels : inChannels,
-      kernel: unrolled ? 1 : kernel, weights: weights + packedWeightOffset, bias: nil, outStride: output.stride,
+      input: borderedImage(b.scratch, 1), inChannels: inChannels, kernel: kernel,
+      weights: weights + packedWeightOffset, bias: nil, outStride: output.stride,
       output: b.tanOut, height: output.height, width: output.width)
   }
 
   func backward(_ b: LayerBuffers, weights: UnsafePointer<Float>, options: BackwardOptions) {
     if let gradients = options.gradients {
+      if unrolled {
+        buildColumns(b.scratch, 0)
+        if options.dual { buildColumns(b.scratch, 1) }
+      }
       let g = gradients + packedGradientOffset
       let lanes = unrolled ? columnLanes : input.stride, k = unrolled ? 1 : kernel
       ConvolutionKernels.accumulateWeightGradient(
         input: operand(b.scratch, 0).image, inLanes: lanes, kernel: k,
         adjoint: b.adjOut, outStride: output.stride, height: output.height, width: output.width,
-        weightGradient: g)
+        weightGradient: g, overwrite: true)
       if options.dual {
         ConvolutionKernels.accumulateWeightGradient(
           input: operand(b.scratch, 1).image, inLanes: lanes, kernel: k,
@@ -201,7 +223,7 @@ struct Conv2dLayer: NetworkLayer {
       }
       let biasGradient = g + weightGradientCount
       for tile in stride(from: 0, to: output.stride, by: 16) {
-        var sum = load16(biasGradient + tile)
+        var sum = F16()
         var p = UnsafePointer(b.adjOut) + tile
         for _ in 0..<output.pixels {
           sum += load16(p)
@@ -238,8 +260,9 @@ struct Conv2dLayer: NetworkLayer {
             let to = bordered + ((y + ky) * borderedWidth + x) * s
             var done = 0
             while done < run {
-              let keep = laneIndex .< SIMD16<Int32>(repeating: Int32(run - done))
-              let add = F16(repeating: 0).replacing(with: load16(column + ky * run + done), where: keep)
+              // Lanes below the run's remaining length are kept (sign of lane − remaining).
+              let keep = (laneIndex &- SIMD16<Int32>(repeating: Int32(run - done))) &>> SIMD16<Int32>(repeating: 31)
+              let add = floats(bits(load16(column + ky * run + done)) & keep)
               store16(load16(to + done) + add, to + done)
               done += 16
             }

@@ -65,9 +65,9 @@ struct LinearLayer: NetworkLayer {
       for o in 0..<outFeatures {
         let a = b.adjOut[o], t = options.dual ? b.tadjOut[o] : 0
         for i in 0..<inFeatures {
-          g[o * inFeatures + i] += options.dual ? a * b.val[i] + t * b.tan[i] : a * b.val[i]
+          g[o * inFeatures + i] = options.dual ? a * b.val[i] + t * b.tan[i] : a * b.val[i]
         }
-        g[outFeatures * inFeatures + o] += a
+        g[outFeatures * inFeatures + o] = a
       }
     }
     guard options.needInputAdjoint else { return }

@@ -34,9 +34,10 @@ struct MaxPool2dLayer: NetworkLayer {
               for dx in 0..<size where dy != 0 || dx != 0 {
                 let at = ((oy * size + dy) * input.width + ox * size + dx) * s + c
                 let v = load16(b.val + at)
-                let better = v .> best
-                best.replace(with: v, where: better)
-                index.replace(with: SIMD16<Int32>(repeating: Int32(at)) &+ lane16, where: better)
+                // Strictly greater wins, so the first maximum in window order is kept.
+                let better = lessMask(best, v)
+                best = atLeast(best, v)
+                index = ((SIMD16<Int32>(repeating: Int32(at)) &+ lane16) & better) | (index & ~better)
               }
             }
             store16(best, b.valOut + o + c)
@@ -69,14 +70,37 @@ struct MaxPool2dLayer: NetworkLayer {
     if options.dual { route(b.tadjOut, into: b.tadj, winners: winners(b.scratch)) }
   }
 
-  /// x̄ = 0 except x̄[winner] = ȳ. Windows do not overlap, so each window is written once; rows
+  /// x̄ = 0 except x̄[winner] = ȳ. Windows do not overlap, so every element of a window is
+  /// written once (16 channels at a time: ȳ where the lane's index is the winner, else 0); rows
   /// and columns left over by the floor division are cleared separately.
   private func route(_ adjOut: UnsafePointer<Float>, into adj: UnsafeMutablePointer<Float>, winners win: UnsafePointer<Int32>) {
     let s = input.stride, out = output
-    for oy in 0..<out.height {
-      for dy in 0..<size {
-        (adj + (oy * size + dy) * input.width * s).update(repeating: 0, count: out.width * size * s)
+    if s % 16 == 0 {
+      for oy in 0..<out.height {
+        for ox in 0..<out.width {
+          for c in stride(from: 0, to: s, by: 16) {
+            let o = (oy * out.width + ox) * s + c
+            let g = bits(load16(adjOut + o))
+            let winner = UnsafeRawPointer(win + o).loadUnaligned(as: SIMD16<Int32>.self)
+            for dy in 0..<size {
+              for dx in 0..<size {
+                let at = ((oy * size + dy) * input.width + ox * size + dx) * s + c
+                let difference = winner ^ (SIMD16<Int32>(repeating: Int32(at)) &+ lane16)
+                // All ones where the difference is 0 (the sign of d | −d is set for any d ≠ 0).
+                let isWinner = ~((difference | (SIMD16<Int32>() &- difference)) &>> SIMD16<Int32>(repeating: 31))
+                store16(floats(g & isWinner), adj + at)
+              }
+            }
+          }
+        }
       }
+    } else {
+      for oy in 0..<out.height {
+        for dy in 0..<size {
+          (adj + (oy * size + dy) * input.width * s).update(repeating: 0, count: out.width * size * s)
+        }
+      }
+      for i in 0..<out.count { adj[Int(win[i])] = adjOut[i] }
     }
     let usedRows = out.height * size, usedColumns = out.width * size
     if usedRows < input.height {
@@ -87,7 +111,6 @@ struct MaxPool2dLayer: NetworkLayer {
         (adj + (y * input.width + usedColumns) * s).update(repeating: 0, count: (input.width - usedColumns) * s)
       }
     }
-    for i in 0..<out.count { adj[Int(win[i])] = adjOut[i] }
   }
 }
 

@@ -2,8 +2,8 @@
 // buffer i+1 (its output) of a per-sample workspace, in four passes:
 //   forward     val[i]  → val[i+1]
 //   tangent     tan[i]  → tan[i+1]      the JVP: tan[i+1] = J · tan[i] (after forward)
-//   backward    adj[i+1] (and tadj[i+1] for the dual pass) → adj[i] (and tadj[i]), adding the
-//               parameter gradient of ⟨adj, val⟩ + ⟨tadj, tan⟩ to the packed gradient buffer.
+//   backward    adj[i+1] (and tadj[i+1] for the dual pass) → adj[i] (and tadj[i]), writing the
+//               parameter gradient of ⟨adj, val⟩ + ⟨tadj, tan⟩ into the packed gradient buffer.
 // The dual backward is reverse mode over the (forward, tangent) pair: for a = σ(z), ȧ = σ'(z)ż it
 // gives z̄ = σ'(z)ā + σ''(z)ż·ǡ and ż̄ = σ'(z)ǡ, which makes ∇θ⟨∇ₓf, v⟩ exact.
 // Buffers are channels-last (NHWC) with a per-pixel channel stride (see `BufferShape`).
@@ -25,7 +25,8 @@ struct BackwardOptions {
   var dual: Bool
   /// Whether adj[i] (and tadj[i]) must be produced; false for the first layer in training.
   var needInputAdjoint: Bool
-  /// Packed parameter gradients to add to, or nil when only the input gradient is wanted.
+  /// Packed parameter gradients to set (this sample's gradient: the layer writes its whole
+  /// region), or nil when only the input gradient is wanted.
   var gradients: UnsafeMutablePointer<Float>?
 }
 

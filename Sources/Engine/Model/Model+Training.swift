@@ -39,6 +39,10 @@ extension Model {
     let n = inputCount
     precondition(x.count == count * n && labels.count == count, "batch sizes disagree")
     precondition(directions == nil || directions!.count == count, "one direction set per sample")
+    guard count > 0 else {
+      return BatchGradients(loss: 0, crossEntropy: 0, penalty: 0, penaltySkipped: 0,
+                            gradients: [Float](repeating: 0, count: layout.count), logits: [])
+    }
     let weights = network.pack(parameters)
     let g = network.packedGradientCount
     let regularized = lambda > 0 && directions != nil
@@ -91,14 +95,20 @@ extension Model {
                             s[i] = true
                           }
                         }
-                        space.parameterGradient(outputAdjoint: fBar, tangentAdjoint: tangent ? 1 : nil, weights: w)
-                        (slotBuffer.baseAddress! + item * g).update(from: space.gradient, count: g)
+                        space.parameterGradient(outputAdjoint: fBar, tangentAdjoint: tangent ? 1 : nil, weights: w,
+                                                into: slotBuffer.baseAddress! + item * g)
                       }
-                      // Fixed-order reduction: sample by sample.
+                      // Fixed-order reduction: every parameter sums the samples in sample order
+                      // (parameters are split across threads, which changes no sum).
                       packedTotal.withUnsafeMutableBufferPointer { t in
-                        for item in 0..<items {
-                          let slot = slotBuffer.baseAddress! + item * g
-                          for j in 0..<g { t[j] += slot[j] }
+                        let t = t
+                        let chunk = 4096, chunks = (g + chunk - 1) / chunk
+                        Parallelism.forEach(count: chunks, threads: workers) { c, _ in
+                          let range = (c * chunk)..<min(g, (c + 1) * chunk)
+                          for item in 0..<items {
+                            let slot = slotBuffer.baseAddress! + item * g
+                            for j in range { t[j] += slot[j] }
+                          }
                         }
                       }
                     }

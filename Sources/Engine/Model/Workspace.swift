@@ -7,11 +7,12 @@ final class Workspace {
   let network: Network
   private let storage: UnsafeMutablePointer<Float>
   private let storageCount: Int
-  private var val: [UnsafeMutablePointer<Float>] = []
-  private var tan: [UnsafeMutablePointer<Float>] = []
-  private var adj: [UnsafeMutablePointer<Float>] = []
-  private var tadj: [UnsafeMutablePointer<Float>] = []
-  private var scratch: [UnsafeMutablePointer<Float>] = []
+  // Constants after init (`let`, so no dynamic exclusivity checks in the per-sample passes).
+  private let val: [UnsafeMutablePointer<Float>]
+  private let tan: [UnsafeMutablePointer<Float>]
+  private let adj: [UnsafeMutablePointer<Float>]
+  private let tadj: [UnsafeMutablePointer<Float>]
+  private let scratch: [UnsafeMutablePointer<Float>]
   /// Packed gradient of the current sample.
   let gradient: UnsafeMutablePointer<Float>
 
@@ -26,6 +27,7 @@ final class Workspace {
     storage.initialize(repeating: 0, count: storageCount)
     var next = storage
     func take(_ n: Int) -> UnsafeMutablePointer<Float> { defer { next += aligned(n) }; return next }
+    var val: [UnsafeMutablePointer<Float>] = [], tan = val, adj = val, tadj = val, scratch = val
     for shape in network.buffers {
       val.append(take(shape.count)); tan.append(take(shape.count))
       adj.append(take(shape.count)); tadj.append(take(shape.count))
@@ -36,6 +38,7 @@ final class Workspace {
       scratch.append(region)
     }
     gradient = take(network.packedGradientCount)
+    self.val = val; self.tan = tan; self.adj = adj; self.tadj = tadj; self.scratch = scratch
   }
 
   deinit { storage.deallocate() }
@@ -56,8 +59,19 @@ final class Workspace {
   /// Runs the network on one sample [C][H][W]; returns the logit and keeps every activation.
   func forward(_ x: UnsafePointer<Float>, weights: UnsafePointer<Float>) -> Float {
     load(x, into: val[0])
-    for (i, layer) in network.layers.enumerated() { layer.forward(buffers(i), weights: weights) }
-    return val[network.layers.count][0]
+    let layers = network.layers
+    var i = 0
+    while i < layers.count {
+      // A convolution followed by an activation computes both while its output is in cache.
+      if i + 1 < layers.count, let conv = layers[i] as? Conv2dLayer, let activation = layers[i + 1] as? ActivationLayer {
+        conv.forward(buffers(i), weights: weights, epilogue: activation.epilogue(buffers(i + 1)))
+        i += 2
+      } else {
+        layers[i].forward(buffers(i), weights: weights)
+        i += 1
+      }
+    }
+    return val[layers.count][0]
   }
 
   /// ∇ₓf of the last forward sample, written channels-first into `u`.
@@ -81,10 +95,11 @@ final class Workspace {
     return tan[network.layers.count][0]
   }
 
-  /// Sets `gradient` to the packed parameter gradient of outputAdjoint·f (+ tangentAdjoint·ḟ when
-  /// given, after `tangent`) at the last forward sample.
-  func parameterGradient(outputAdjoint: Float, tangentAdjoint: Float?, weights: UnsafePointer<Float>) {
-    gradient.update(repeating: 0, count: network.packedGradientCount)
+  /// Writes into `destination` (default: `gradient`) the packed parameter gradient of
+  /// outputAdjoint·f (+ tangentAdjoint·ḟ when given, after `tangent`) at the last forward sample.
+  func parameterGradient(outputAdjoint: Float, tangentAdjoint: Float?, weights: UnsafePointer<Float>,
+                         into destination: UnsafeMutablePointer<Float>? = nil) {
+    let gradient = destination ?? self.gradient
     let last = network.layers.count
     adj[last][0] = outputAdjoint
     tadj[last][0] = tangentAdjoint ?? 0

@@ -34,6 +34,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
   public var maxShift: Int
   /// Worker threads (does not change results).
   public var threads: Int
+  /// What the caller trains with beyond these settings (feature set, data hash, initial model),
+  /// recorded in `json` under "context": a checkpoint resumes only with the same context, and the
+  /// model file's fgf.training keeps it. Nil records nothing.
+  public var context: JSONValue? = nil
 
   public init(epochs: Int = 30, batchSize: Int = 32, seed: UInt64 = 0, lambda: Double = 0, positiveWeight: Double = 1,
               adam: AdamSettings = AdamSettings(), augment: Bool = true, maxShift: Int = 4,
@@ -50,7 +54,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
       ("lambda", .number(lambda)), ("positive_weight", .number(positiveWeight)),
       ("learning_rate", .number(adam.learningRate)), ("beta1", .number(adam.beta1)), ("beta2", .number(adam.beta2)),
       ("epsilon", .number(adam.epsilon)), ("augment", .bool(augment)), ("max_shift", .number(maxShift)),
-    ])
+    ] + (context.map { [("context", $0)] } ?? []))
   }
 
   /// Whether a checkpoint written under `other` can continue under this configuration (all but

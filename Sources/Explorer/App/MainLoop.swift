@@ -129,8 +129,11 @@ final class MainLoop {
       grid = CellGrid(width: state.width, height: state.height)
       dirty = .panes
     }
+    let drawStart = DispatchTime.now().uptimeNanoseconds
     Screen.draw(state, into: &grid, parts: clearScreen ? .panes : Screen.visibleParts(dirty, state: state))
+    let paintStart = DispatchTime.now().uptimeNanoseconds
     let cells = backend.paint(grid, clear: clearScreen)
+    let paintEnd = DispatchTime.now().uptimeNanoseconds
     frames += 1
     if let trace {
       let latency = inputTime.map { Double(DispatchTime.now().uptimeNanoseconds - $0) / 1e6 }
@@ -139,6 +142,7 @@ final class MainLoop {
       let figures = patient.map { p in state.overview.models.indices.allSatisfy {
         state.results.figures(patient: p, key: state.figureKey(model: $0)) != nil } } ?? false
       trace.log("frame \(frames) cells \(cells)" + (latency.map { String(format: " input %.2f ms", $0) } ?? "")
+        + String(format: " draw %.2f ms paint %.2f ms", Double(paintStart - drawStart) / 1e6, Double(paintEnd - paintStart) / 1e6)
         + " patient \(patient.map(String.init) ?? "-") image \(image ? 1 : 0) figures \(figures ? 1 : 0)")
     }
     inputTime = nil

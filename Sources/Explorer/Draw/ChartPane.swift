@@ -168,11 +168,16 @@ package enum ChartPane {
     let on = state.charts.enabled[feature]
     let number = feature < 9 ? String(feature + 1) : feature == 9 ? "0" : " "
     let name = state.overview.features[feature].name
-    // "[x] 1 shape.volume"; in a narrow column "x1 shape.volume", then "x1 s.volume".
-    var text = "[\(on ? "x" : " ")] \(number) \(name)"
-    if text.count >= width { text = "\(on ? "x" : " ")\(number) \(name)" }
-    if text.count >= width, let dot = name.firstIndex(of: "."), dot != name.startIndex {
-      text = "\(on ? "x" : " ")\(number) \(name[name.startIndex]).\(name[name.index(after: dot)...])"
+    // "[x] 1 shape.volume"; in a narrow column "x1 shape.volume", then "x1 s.volume" (the same
+    // form for every feature, chosen by the longest name).
+    let longest = state.overview.features.map(\.name.count).max() ?? name.count
+    let mark = on ? "x" : " "
+    var text = "[\(mark)] \(number) \(name)"
+    if longest + 6 >= width {
+      text = "\(mark)\(number) \(name)"
+      if longest + 3 >= width, let dot = name.firstIndex(of: "."), dot != name.startIndex {
+        text = "\(mark)\(number) \(name[name.startIndex]).\(name[name.index(after: dot)...])"
+      }
     }
     var style: Style = on ? .plain : theme.dim
     if feature == state.charts.cursor { style = theme.selected }

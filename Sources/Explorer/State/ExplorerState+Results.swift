@@ -18,27 +18,32 @@ extension ExplorerState {
       if list.sortsByRisk { reorderKeepingSelection() }
       return key.patient == current ? [.list, .slices, .charts, .status] : [.list, .status]
     case .risks(let model, let pairs):
-      guard results.risks.indices.contains(model) else { return .none }
-      for (patient, risk) in pairs where results.risks[model].indices.contains(patient) {
-        results.risks[model][patient] = risk
-      }
-      if list.sortsByRisk { reorderKeepingSelection() }
+      storeRisks(pairs, model: model)
       return [.list, .status, .charts]
     case .auc(let key, let value):
       results.aucs[key] = .some(value)
       return .charts
-    case .figures(let key, let pairs):
+    case .figures(let key, let pairs, let risks):
       var known = results.figures[key] ?? [:]
       for (patient, figures) in pairs { known[patient] = figures }
       results.figures[key] = known
+      storeRisks(risks, model: key.model)
       let touchesCurrent = current.map { patient in pairs.contains { $0.0 == patient } } ?? false
-      return touchesCurrent ? [.charts, .status] : .status
+      return touchesCurrent ? [.list, .charts, .status] : [.list, .status]
     case .cohort(let key, let outcome):
       results.cohorts[key] = outcome
       return [.charts, .status, .assess]
     case .cancelled:
       return .status
     }
+  }
+
+  private mutating func storeRisks(_ pairs: [(Int, Result<Double, ExploreProblem>)], model: Int) {
+    guard results.risks.indices.contains(model), !pairs.isEmpty else { return }
+    for (patient, risk) in pairs where results.risks[model].indices.contains(patient) {
+      results.risks[model][patient] = risk
+    }
+    if list.sortsByRisk { reorderKeepingSelection() }
   }
 
   private mutating func reorderKeepingSelection() {

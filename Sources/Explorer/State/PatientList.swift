@@ -36,6 +36,8 @@ public struct PatientList: Sendable {
     records = patients
     modelCount = models
     order = Array(patients.indices)
+    reorder(risks: [])
+    selection = 0
   }
 
   public var selectedPatient: Int? { order.isEmpty ? nil : order[selection] }

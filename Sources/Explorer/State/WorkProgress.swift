@@ -1,9 +1,9 @@
-// WorkProgress: how far the background work for the current view has come (every patient's risk
-// from each model, every cohort patient's figures, the cohort statistics), derived from the
+// WorkProgress: how far the background work for the current view has come (every cohort patient's
+// figures, every patient's risk from each model, the cohort statistics), derived from the
 // results already stored; the status line draws it as a progress bar.
 
 public struct WorkProgress: Sendable, Equatable {
-  /// What is being computed now ("risks", "cohort figures", "statistics"), or nil when complete.
+  /// What is being computed now ("cohort figures", "risks", "statistics"), or nil when complete.
   public var phase: String?
   public var done: Int
   public var total: Int
@@ -24,8 +24,8 @@ public struct WorkProgress: Sendable, Equatable {
       done += risks + figures + summary
       total += patients + cohort.count + 1
       if phase == nil {
-        if risks < patients { phase = "risks" }
-        else if figures < cohort.count { phase = "cohort figures" }
+        if figures < cohort.count { phase = "cohort figures" }
+        else if risks < patients { phase = "risks" }
         else if summary == 0 { phase = "statistics" }
       }
     }

@@ -23,9 +23,15 @@ enum TerminalGuard {
   nonisolated(unsafe) private static var savedModes: UnsafeMutablePointer<termios>?
   nonisolated(unsafe) private static var previousActions = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
 
-  /// Routes the quit and resize signals into `pipe`.
+  /// Routes the quit and resize signals into `pipe`. Also unblocks them (and the crash signals)
+  /// on the calling thread, which must be the main thread: a parent may have started fgf with
+  /// them blocked, and then no handler would ever run.
   static func routeQuitSignals(to pipe: WakePipe) {
     wakeFD = pipe.writeEnd
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    for signal in quitSignals + crashSignals { sigaddset(&unblock, signal) }
+    pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     for signal in quitSignals {
       var action = sigaction()
       setHandler(&action) { signal, _, _ in
@@ -54,10 +60,21 @@ enum TerminalGuard {
       var action = sigaction()
       setHandler(&action) { signal, info, _ in
         TerminalGuard.restoreNow()
-        // The previous handler takes over: re-raised signals (sent with kill, or abort) are
-        // pending until this handler returns; a fault simply happens again on return.
         sigaction(signal, TerminalGuard.previousActions + Int(signal), nil)
-        if signal == SIGABRT || info == nil || (info?.pointee.si_code ?? 0) <= 0 { raise(signal) }
+        // A fault (si_code > 0) simply happens again when this handler returns, now under the
+        // previous handler. A signal that was sent (kill, abort) is raised again here, unblocked,
+        // so the previous handler runs at once; should it return, the default action ends us.
+        if signal == SIGABRT || info == nil || (info?.pointee.si_code ?? 0) <= 0 {
+          var only = sigset_t()
+          sigemptyset(&only)
+          sigaddset(&only, signal)
+          pthread_sigmask(SIG_UNBLOCK, &only, nil)
+          raise(signal)
+          var fallback = sigaction()
+          fallback.__sigaction_handler.sa_handler = SIG_DFL
+          sigaction(signal, &fallback, nil)
+          raise(signal)
+        }
       }
       action.sa_flags = SA_SIGINFO | Int32(bitPattern: UInt32(SA_RESETHAND))
       sigemptyset(&action.sa_mask)

@@ -52,7 +52,10 @@ public enum Job: Sendable, Equatable, CustomStringConvertible {
       return cancel.isCancelled ? .cancelled : .auc(key, auc)
     case .figures(let patients, let key):
       let figures = data.figures(of: patients, key: key, cancel: cancel)
-      return .figures(key, Array(zip(patients, figures.prefix(patients.count))))
+      let done = Array(patients.prefix(figures.count))
+      // The model ran for these patients: their risks are at hand (the list shows them at once).
+      let risks = data.risks(of: done, model: key.model, cancel: cancel)
+      return .figures(key, Array(zip(done, figures)), risks: Array(zip(done, risks)))
     case .cohort(let patients, let key):
       do throws(ExploreProblem) {
         guard let figures = try data.cohort(of: patients, key: key.figures, cancel: cancel) else { return .cancelled }
@@ -67,7 +70,7 @@ public enum JobResult: Sendable {
   case gradient(PatientModel, Result<GradientOverlay, ExploreProblem>)
   case risks(Int, [(Int, Result<Double, ExploreProblem>)])
   case auc(AUCKey, Double?)
-  case figures(FigureKey, [(Int, Result<[PatientFigure], ExploreProblem>)])
+  case figures(FigureKey, [(Int, Result<[PatientFigure], ExploreProblem>)], risks: [(Int, Result<Double, ExploreProblem>)])
   case cohort(CohortKey, Result<[CohortFigure], ExploreProblem>)
   case cancelled
 }

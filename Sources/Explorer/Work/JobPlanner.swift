@@ -1,7 +1,7 @@
 // JobPlanner: what the worker should do next, decided from the state alone (pure, so tests can
 // check the order). The current patient comes first (image, each model's gradient, figures),
-// then the neighbours' images (instant patient changes), every patient's risks (the list),
-// the AUCs, the cohort's per-patient figures and finally the cohort statistics.
+// then the neighbours' images (instant patient changes), the cohort's per-patient figures (with
+// their risks, for the list), the remaining risks, the AUCs and finally the cohort statistics.
 
 import Imaging
 import Pipeline
@@ -29,19 +29,9 @@ public enum JobPlanner {
       }
     }
 
+    // Cohort figures (which bring the risks of their patients along), then the risks of the
+    // patients outside the cohort, the AUCs and the cohort statistics.
     let order = listOrderFromSelection(state)
-    for m in models {
-      let missing = order.lazy.filter { results.risks[m][$0] == nil }.prefix(riskChunk)
-      if !missing.isEmpty { return .risks(patients: Array(missing), model: m) }
-    }
-
-    for key in aucKeys(state) where results.aucs[key] == nil {
-      let patients = state.overview.patients.indices.filter {
-        key.split == nil || state.overview.patients[$0].split == key.split
-      }
-      return .auc(patients: patients, key: key)
-    }
-
     let cohort = state.cohortPatients
     let inCohort = Set(cohort)
     for m in models {
@@ -49,6 +39,16 @@ public enum JobPlanner {
       let known = results.figures[key] ?? [:]
       let missing = order.lazy.filter { inCohort.contains($0) && known[$0] == nil }.prefix(figureChunk)
       if !missing.isEmpty { return .figures(patients: Array(missing), key: key) }
+    }
+    for m in models {
+      let missing = order.lazy.filter { results.risks[m][$0] == nil }.prefix(riskChunk)
+      if !missing.isEmpty { return .risks(patients: Array(missing), model: m) }
+    }
+    for key in aucKeys(state) where results.aucs[key] == nil {
+      let patients = state.overview.patients.indices.filter {
+        key.split == nil || state.overview.patients[$0].split == key.split
+      }
+      return .auc(patients: patients, key: key)
     }
     for m in models where results.cohorts[state.cohortKey(model: m)] == nil {
       return .cohort(patients: cohort, key: state.cohortKey(model: m))

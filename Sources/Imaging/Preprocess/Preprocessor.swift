@@ -148,12 +148,14 @@ public enum Preprocessor {
     let rowWeight = rows.nearestMultiplicity(voxels: grid.ny)
     var bestZ = -1, bestArea = 0
     mask.voxels.withUnsafeBufferPointer { voxels in
+      guard let base = voxels.baseAddress else { return }
       for z in 0..<grid.nz {
         var area = 0
         for y in 0..<grid.ny where rowWeight[y] > 0 {
-          let line = (z * grid.ny + y) * grid.nx
+          let row = base + (z * grid.ny + y) * grid.nx
+          if isZero(row, count: grid.nx) { continue }  // most rows of a GTV mask are empty
           var count = 0
-          for x in 0..<grid.nx where voxels[line + x] != 0 { count += columnWeight[x] }
+          for x in 0..<grid.nx where row[x] != 0 { count += columnWeight[x] }
           area += count * rowWeight[y]
         }
         if area > bestArea { bestArea = area; bestZ = z }  // strict: the lowest z wins ties
@@ -172,6 +174,15 @@ public enum Preprocessor {
     }
     func roundHalfUp(_ sum: Int) -> Int { (2 * sum + bestArea) / (2 * bestArea) }  // sums are ≥ 0
     return (bestZ, roundHalfUp(sumY), roundHalfUp(sumX))
+  }
+
+  /// Whether `count` bytes from `bytes` are all zero, eight at a time.
+  @inline(__always) static func isZero(_ bytes: UnsafePointer<UInt8>, count: Int) -> Bool {
+    let raw = UnsafeRawPointer(bytes)
+    var any: UInt64 = 0, i = 0
+    while i + 8 <= count { any |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self); i += 8 }
+    while i < count { any |= UInt64(bytes[i]); i += 1 }
+    return any == 0
   }
 
   /// Bilinear interpolation in double precision, rounded to float once; a zero weight drops its

@@ -43,7 +43,7 @@ public struct SyntheticCohort: CohortSource {
     self.seed = seed
     self.name = name
     let n = max(0, count)
-    let drawn = ParallelMap.map(n) { SyntheticPatient(seed: seed, index: $0, count: n) }
+    let drawn = Parallel.map(n) { SyntheticPatient(seed: seed, index: $0, count: n) }
     let splits = Self.stratifiedSplits(labels: drawn.map(\.label), seed: seed)
     groundTruth = drawn
     patients = drawn.indices.map { i in

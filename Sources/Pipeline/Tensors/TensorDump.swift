@@ -18,6 +18,12 @@ public struct TensorDump: Sendable {
     names.append(name)
   }
 
+  /// Adds an int64 tensor (labels, split codes).
+  public mutating func add(_ name: String, shape: [Int], int64 values: [Int64]) {
+    writer.add(name, shape: shape, int64: values)
+    names.append(name)
+  }
+
   public mutating func setMetadata(_ key: String, _ value: String) { writer.setMetadata(key, value) }
 
   public func encoded() -> [UInt8] { writer.encoded() }

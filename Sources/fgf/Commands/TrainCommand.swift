@@ -1,36 +1,50 @@
-// `fgf train --tensors IN … --out M2` (or `--dump-gradients G`): trains a model on given tensors
-// (Pipeline.TensorTraining), printing one line per epoch; Ctrl-C stops after the current batch,
-// keeping the last epoch's checkpoint.
+// `fgf train`: trains an FGF-CNN on a cohort (or given tensors) with the alignment penalty on a
+// chosen feature set (Pipeline.TrainingRun), printing a line per epoch (and a progress bar on a
+// terminal); or, with --tensors and --dump-gradients, writes the loss gradients at the initial
+// weights. Ctrl-C (or SIGTERM, SIGHUP) stops after the current batch and keeps the checkpoint of
+// the last complete epoch; --resume continues it bit-identically.
 
 import ArgumentParser
 import Common
 import Engine
 import Foundation
+import Imaging
 import Pipeline
 
-/// Set by SIGINT/SIGTERM; read after every batch.
+/// Set by SIGINT/SIGTERM/SIGHUP; read after every batch.
 nonisolated(unsafe) private var stopRequested: sig_atomic_t = 0
 
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Train a model on given tensors, or dump the loss gradients at its initial weights.",
+    abstract: "Train a model whose input gradient aligns with chosen features.",
     discussion: """
-      IN is a safetensors file with x [N,3,64,64] float32 and label [N] (0/1); optionally split [N]
-      (0 train, 1 validation, 2 test; without it every sample trains) and directions
-      [N,K,3,64,64] (penalty directions, needed for --lambda > 0). The loss is BCE with positive
-      weight negatives/positives + λ·mean(1 − ‖P ∇ₓf‖²/‖∇ₓf‖²). The epoch with the best
-      validation AUC is kept (the last epoch without validation). Threads: $FGF_THREADS.
+      COHORT is a cohort directory or "demo" (the default). The loss is BCE with positive weight
+      negatives/positives of the train split, plus λ·mean(1 − ‖P_S ∇ₓf‖²/‖∇ₓf‖²), P_S the projection
+      onto the gradients of the --features S on each training crop (exact second-order gradients).
+      The train split trains, the epoch with the best validation AUC is kept, and the test split is
+      reported; settings, S, a hash of the data and the metrics go into the model file's metadata.
+      A checkpoint (OUT.checkpoint unless --checkpoint) is saved after every epoch and removed at
+      the end; after Ctrl-C, run the same command with --resume to continue.
+
+      With --tensors IN: x [N,3,64,64], label [N], optionally mask (needed for --features), split
+      [N] (0 train, 1 val, 2 test; without it every sample trains) and directions [N,K,3,64,64]
+      (penalty directions used when no --features are chosen). --dump-gradients G writes the
+      parameter gradients of the loss over all of IN at the initial weights instead of training.
+      Threads: $FGF_THREADS (default: all cores); results do not depend on it.
       """)
 
-  @Option(name: .customLong("tensors"), help: ArgumentHelp("Input tensors (safetensors).", valueName: "IN"))
-  var tensorsPath: String
+  @Argument(help: ArgumentHelp("Cohort directory, or \"demo\" (default).", valueName: "COHORT"))
+  var cohort: String?
 
-  @Option(name: .customLong("init"), help: ArgumentHelp("Initial model (default: a new FGF-CNN from --seed).", valueName: "M"))
-  var initPath: String?
+  @Option(name: .customLong("tensors"), help: ArgumentHelp("Train on the samples of this safetensors file instead.", valueName: "IN"))
+  var tensorsPath: String?
 
-  @Option(help: "Activation of a new FGF-CNN: silu or relu.")
-  var activation = "silu"
+  @Option(help: ArgumentHelp("Penalty strength λ (0: no penalty).", valueName: "L"))
+  var lambda = 0.0
+
+  @Option(help: ArgumentHelp("The feature set S, comma-separated names or families.", valueName: "a,b,…"))
+  var features: String?
 
   @Option(help: "Epochs.")
   var epochs = 30
@@ -38,8 +52,11 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Seed of initialisation, shuffling and augmentation.")
   var seed: UInt64 = 0
 
-  @Option(help: "Penalty strength λ.")
-  var lambda = 0.0
+  @Option(name: .customLong("init"), help: ArgumentHelp("Start from this model (default: a new FGF-CNN from --seed).", valueName: "M"))
+  var initPath: String?
+
+  @Option(help: "Activation of a new FGF-CNN: silu or relu.")
+  var activation = "silu"
 
   @Option(help: "Batch size.")
   var batchSize = 32
@@ -50,68 +67,185 @@ struct TrainCommand: ParsableCommand {
   @Flag(help: "Turn off flip and shift augmentation.")
   var noAugment = false
 
-  @Option(help: ArgumentHelp("Checkpoint file, saved after every epoch.", valueName: "C"))
+  @Option(help: "Largest augmentation shift in pixels.")
+  var maxShift = 4
+
+  @Option(help: ArgumentHelp("Checkpoint file (default: OUT.checkpoint).", valueName: "C"))
   var checkpoint: String?
 
-  @Flag(help: "Continue from --checkpoint.")
+  @Flag(help: "Continue the interrupted run saved in the checkpoint.")
   var resume = false
 
-  @Option(name: .customLong("out"), help: ArgumentHelp("Trained model file.", valueName: "M2"))
+  @Flag(help: "Leave out patients whose crop cannot be made instead of stopping.")
+  var skipInvalid = false
+
+  @Option(name: .customLong("out"), help: ArgumentHelp("Trained model file.", valueName: "OUT"))
   var outPath: String?
 
   @Option(name: .customLong("dump-gradients"),
-          help: ArgumentHelp("Instead of training, write the loss gradients at the initial weights.", valueName: "G"))
+          help: ArgumentHelp("With --tensors: write the loss gradients at the initial weights instead of training.", valueName: "G"))
   var gradientsPath: String?
 
   func validate() throws {
     guard (outPath == nil) != (gradientsPath == nil) else { throw ValidationError("give exactly one of --out and --dump-gradients") }
+    if gradientsPath != nil && tensorsPath == nil { throw ValidationError("--dump-gradients works with --tensors") }
+    if tensorsPath != nil && cohort != nil { throw ValidationError("give a COHORT or --tensors, not both") }
     guard epochs >= 0 else { throw ValidationError("--epochs must be ≥ 0") }
     guard batchSize >= 1 else { throw ValidationError("--batch-size must be ≥ 1") }
+    guard maxShift >= 0 && maxShift < 32 else { throw ValidationError("--max-shift must be between 0 and 31") }
     guard lambda >= 0, lambda.isFinite else { throw ValidationError("--lambda must be a finite number ≥ 0") }
     guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive") }
     guard ["silu", "relu"].contains(activation) else { throw ValidationError("--activation must be silu or relu") }
-    if resume && checkpoint == nil { throw ValidationError("--resume needs --checkpoint") }
+    if lambda > 0 && features == nil && tensorsPath == nil {
+      throw ValidationError("--lambda > 0 needs --features (the feature set S the gradient should align with)")
+    }
   }
 
   func run() throws {
-    let inputs = try TensorInputs.read(tensorsPath)
-    let model: Model
-    let modelPath: String
-    if let initPath {
-      model = try Model.load(initPath)
-      modelPath = initPath
-    } else {
-      model = try Model(architecture: .fgfCNN(activation: activation == "relu" ? .relu : .silu), seed: seed)
-      modelPath = "a new FGF-CNN"
-    }
+    let chosen: [FeatureDefinition]
+    do { chosen = features == nil ? [] : try FeatureSelection.parse(features) } catch { throw ValidationError("--features: \(error)") }
+    if features != nil && chosen.isEmpty { throw ValidationError("--features names no feature") }
+    let (model, initial) = try initialModel()
     let threads = Parallelism.fromEnvironment
-    if let gradientsPath {
-      let dump = try TensorTraining.gradients(inputs: inputs, model: model, modelPath: modelPath, lambda: lambda, threads: threads)
+    if let gradientsPath, let tensorsPath {
+      let inputs = try TensorInputs.read(tensorsPath)
+      let dump = try TensorTraining.gradients(inputs: inputs, model: model, modelPath: initPath ?? "a new FGF-CNN",
+                                              lambda: lambda, features: chosen, threads: threads)
       try dump.write(to: gradientsPath)
       print("wrote gradients of \(model.layout.entries.count) parameter tensors over \(inputs.count) samples to \(gradientsPath)")
       return
     }
-    var request = TensorTrainingRequest()
+    guard let outPath else { return }
+    let checkpointPath = checkpoint ?? outPath + ".checkpoint"
+    if resume && !FileManager.default.fileExists(atPath: checkpointPath) {
+      throw ValidationError("--resume: no checkpoint at \(checkpointPath)")
+    }
+    let progress = ProgressLine()
+    installStopHandlers()
+
+    let data: TrainingData
+    var preprocess: String? = nil
+    if let tensorsPath {
+      let inputs = try TensorInputs.read(tensorsPath)
+      try inputs.check(against: model, modelPath: initPath ?? "a new FGF-CNN")
+      data = try TensorTraining.data(inputs, features: chosen, lambda: lambda, threads: threads)
+    } else {
+      let source = try CohortOpening.open(cohort, skipInvalid: skipInvalid, warnings: { progress.clear(); warn($0) })
+      let crops = CropStore(cohort: source, warnings: { message in progress.clear(); warn(message) })
+      guard let inputs = try AnalysisInputs.load(crops: crops, selection: .all, skipInvalid: skipInvalid,
+                                                 progress: { done, total in progress.update("crops", done: done, total: total) },
+                                                 isCancelled: { stopRequested != 0 })
+      else {
+        progress.clear()
+        print("interrupted while preparing the crops; nothing trained")
+        throw ExitCode(130)
+      }
+      for excluded in inputs.excluded { progress.clear(); warn("left out \(excluded.id): \(excluded.reason)") }
+      data = try TrainingData.prepare(inputs, features: chosen, threads: threads)
+      preprocess = Preprocessor.parametersJSON
+    }
+    progress.clear()
+    printPlan(data)
+
+    var request = TrainingRequest()
     request.epochs = epochs; request.seed = seed; request.lambda = lambda; request.batchSize = batchSize
-    request.learningRate = learningRate; request.augment = !noAugment; request.threads = threads
-    signal(SIGINT) { _ in stopRequested = 1 }
-    signal(SIGTERM) { _ in stopRequested = 1 }
-    let outcome = try TensorTraining.train(
-      inputs: inputs, model: model, modelPath: modelPath, request: request, checkpoint: checkpoint, resume: resume,
-      onEpoch: { report in
-        let auc = report.validationAUC.map { String(format: "%.4f", $0) } ?? "—"
-        print(String(format: "epoch %3d  loss %.5f  bce %.5f  penalty %.5f  val AUC ", report.epoch, report.loss,
-                     report.crossEntropy, report.penalty) + auc + (report.isBest ? "  best" : ""))
-        fflush(nil)  // all streams: progress shows up promptly when piped
+    request.learningRate = learningRate; request.augment = !noAugment; request.maxShift = maxShift; request.threads = threads
+    var lastValidation: SplitEvaluation? = nil
+    let outcome = try TrainingRun.run(
+      model: model, initial: initial, data: data, request: request, checkpoint: checkpointPath, resume: resume,
+      preprocess: preprocess,
+      onBatch: { report in
+        var detail = "epoch \(report.epoch)/\(epochs)  loss \(String(format: "%.4f", report.loss))"
+        if let auc = lastValidation?.auc { detail += "  val AUC \(String(format: "%.3f", auc))" }
+        if let alignment = lastValidation?.subspaceAlignment { detail += "  align S \(String(format: "%.3f", alignment))" }
+        progress.update("batch", done: report.batch + 1, total: report.batches, detail: detail)
+      },
+      onEpoch: { epoch in
+        lastValidation = epoch.validation
+        progress.clear()
+        print(epochLine(epoch))
+        fflush(nil)  // all streams: epoch lines show up promptly when piped
       },
       isCancelled: { stopRequested != 0 })
-    guard let outPath else { return }
-    try outcome.model.save(to: outPath)
-    let best = outcome.bestEpoch.map { "epoch \($0)" } ?? "the initial weights"
+    progress.clear()
     if outcome.cancelled {
-      print("interrupted; saved \(best) to \(outPath)" + (checkpoint.map { "; continue with --checkpoint \($0) --resume" } ?? ""))
-    } else {
-      print("saved \(best) to \(outPath)")
+      let resumeCommand = (CommandLine.arguments.contains("--resume") ? CommandLine.arguments : CommandLine.arguments + ["--resume"])
+        .map(shellQuoted).joined(separator: " ")
+      print("interrupted after \(outcome.completedEpochs) complete epoch\(outcome.completedEpochs == 1 ? "" : "s"); "
+        + "the checkpoint \(checkpointPath) holds them. Continue with:\n  \(resumeCommand)")
+      throw ExitCode(130)
+    }
+    try outcome.model.save(to: outPath)
+    try? FileManager.default.removeItem(atPath: checkpointPath)
+    printSummary(outcome, outPath: outPath)
+  }
+
+  /// The starting model and its description for fgf.training.
+  func initialModel() throws -> (Model, JSONValue) {
+    if let initPath {
+      let model = try Model.load(initPath)
+      return (model, .object([("file", .string((initPath as NSString).lastPathComponent)),
+                              ("parameters_hash", .string(ParameterHash.of(model.parameters)))]))
+    }
+    let architecture = Architecture.fgfCNN(activation: activation == "relu" ? .relu : .silu)
+    return (try Model(architecture: architecture, seed: seed),
+            .object([("architecture", .string("FGF-CNN")), ("activation", .string(activation)), ("seed", .number(String(seed)))]))
+  }
+
+  func printPlan(_ data: TrainingData) {
+    var line = "training on \(data.source): \(data.train.count) train, \(data.validation.count) val, \(data.test.count) test"
+    line += data.features.isEmpty ? "" : "; S = \(data.features.joined(separator: ", "))"
+    line += "; λ = \(lambda); \(epochs) epochs, seed \(seed)"
+    print(line)
+    if !data.omittedDirections.isEmpty {
+      print("directions left out (feature undefined on the crop): "
+        + data.omittedDirections.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        + (data.withoutDirections > 0 ? "; \(data.withoutDirections) training samples have none" : ""))
     }
   }
+
+  func printSummary(_ outcome: TrainingRunOutcome, outPath: String) {
+    let best = outcome.bestEpoch.map { "epoch \($0)" } ?? "the initial weights"
+    print("saved \(best) to \(outPath)")
+    for (name, evaluation) in [("val", outcome.validation), ("test", outcome.test)] {
+      guard let evaluation, evaluation.samples > 0 else { continue }
+      var line = "\(name): \(evaluation.samples) patients, AUC \(evaluation.auc.map { String(format: "%.4f", $0) } ?? "—")"
+      line += ", loss \(evaluation.loss.map { String(format: "%.4f", $0) } ?? "—")"
+      if let alignment = evaluation.subspaceAlignment { line += ", alignment on S \(String(format: "%.4f", alignment))" }
+      print(line)
+    }
+  }
+}
+
+/// One line per epoch for logs: loss parts, validation AUC and alignment on S.
+private func epochLine(_ epoch: EpochProgress) -> String {
+  let r = epoch.report
+  var line = String(format: "epoch %3d/%d  loss %.5f  bce %.5f  penalty %.5f  val AUC ", r.epoch, epoch.epochs, r.loss,
+                    r.crossEntropy, r.penalty)
+  line += r.validationAUC.map { String(format: "%.4f", $0) } ?? "—"
+  if let alignment = epoch.validation.subspaceAlignment { line += String(format: "  val align S %.4f", alignment) }
+  if r.isBest { line += "  best" }
+  return line
+}
+
+private func installStopHandlers() {
+  var unblock = sigset_t()
+  sigemptyset(&unblock)
+  for number in [SIGINT, SIGTERM, SIGHUP] {
+    signal(number) { _ in stopRequested = 1 }
+    sigaddset(&unblock, number)
+  }
+  // A launcher may have blocked them (processes started from worker threads inherit their mask).
+  pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+}
+
+/// `text` quoted for a POSIX shell when it needs it.
+private func shellQuoted(_ text: String) -> String {
+  let plain = text.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,:+@%".contains($0) }
+  return plain && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
+
+/// A warning on stderr.
+private func warn(_ message: String) {
+  FileHandle.standardError.write(Data("fgf: warning: \(message)\n".utf8))
 }

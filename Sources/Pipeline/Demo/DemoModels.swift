@@ -1,0 +1,30 @@
+// DemoModels: the two models shipped in Assets/ — A, trained on the demo cohort without the
+// penalty, and B, trained the same way with the alignment penalty on a feature set S — and how to
+// load them. The commands that made them are in README "The demo models"; the model files' own
+// metadata (fgf.training) records every setting, and the tests check it against the recipe here.
+
+import Common
+import Engine
+
+public enum DemoModels {
+  public static let fileA = "model-A.safetensors"
+  public static let fileB = "model-B.safetensors"
+
+  /// The recipe (README gives the commands). Both: a new FGF-CNN (SiLU) from `seed`, Adam at
+  /// lr 1e-3, batch 32, flips and ±4 px shifts, `epochs` epochs, the best validation AUC kept.
+  public static let seed: UInt64 = 7
+  public static let epochs = 60
+  /// B's penalty strength λ and feature set S (A has λ = 0 and no S).
+  public static let lambdaB = 1.0
+  public static let featuresB = ["shape.volume", "shape.circularity", "texture.contrast"]
+
+  /// Assets' model A and B, labelled "A" and "B".
+  public static func load() throws(FileError) -> [AnalysisModel] {
+    var models: [AnalysisModel] = []
+    for (label, file) in [("A", fileA), ("B", fileB)] {
+      let path = AssetLocator.path(file)
+      models.append(AnalysisModel(label: label, path: path, model: try Model.load(path)))
+    }
+    return models
+  }
+}
