@@ -56,10 +56,12 @@ public enum HecktorImport {
     }
     do {
       let ct = try NIfTIFile.readHeader(item.ct)
-      let mask = try NIfTIFile.readLabelMap(labelPath, label: primaryLabel)
+      var mask = try NIfTIFile.readLabelMap(labelPath, label: primaryLabel)
       if let difference = gridDifference(ct.grid, mask.grid) {
         return .failure(ImportSkip(.mismatch, "CT \(item.ct) and label map \(labelPath) are not on the same grid: \(difference)"))
       }
+      // Within the tolerance the two are one grid: the mask takes the CT's exactly, as cohorts require.
+      mask.grid = ct.grid
       let voxels = mask.voxels.reduce(0) { $0 + Int($1) }
       guard voxels > 0 else {
         return .failure(ImportSkip(.emptyMask, "label map \(labelPath) has no voxel of label \(primaryLabel) (primary GTV)"))
