@@ -10,20 +10,14 @@ struct FGF: ParsableCommand {
     abstract: "Feature gradient flow: explore and train CT outcome models in terms of interpretable features.",
     version: "0.1.0",
     subcommands: [
-<<<<<<< HEAD
-=======
       ExploreCommand.self,
->>>>>>> main
       AnalyzeCommand.self,
       TrainCommand.self,
       BenchCommand.self,
       CohortCommand.self,
       SynthCommand.self,
       RenderCommand.self,
-<<<<<<< HEAD
-    ])
-=======
+      ImportCommand.self,
     ],
     defaultSubcommand: ExploreCommand.self)
->>>>>>> main
 }

@@ -90,7 +90,7 @@ import Imaging
   }
 
   @Test func readsHeadersFromAPrefixOfTheFile() throws {
-    let directory = try TemporaryDirectory()
+    let directory = try ScratchDirectory()
     var set = Self.sampleDataSet()
     // A large private element before the tag the scan stops at forces the reader to read more.
     set.set(DICOMTag(0x0019, 0x1001), vr: .OB, bytes: [UInt8](repeating: 7, count: 100_000))

@@ -25,7 +25,6 @@ extension CTSeries {
         for i in 0..<plane { buffer[base + i] = Float(Double(stored[i]) * slope + intercept) }
       }
     }
-    let axes = canonicalAxes
-    return Volume(grid: grid, voxels: axes.apply(native, source: sourceDimensions))
+    return Volume(grid: grid, voxels: reorientation.apply(native))
   }
 }

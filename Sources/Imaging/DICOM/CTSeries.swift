@@ -143,23 +143,26 @@ public struct CTSeries: Sendable {
   /// Source array dimensions, fastest first: columns, rows, slices.
   public var sourceDimensions: [Int] { [columns, rows, slices.count] }
 
-  /// How the [slice][row][column] array maps to the canonical LPS array.
-  public var canonicalAxes: CanonicalAxes {
-    CanonicalAxes(directions: [rowDirection, columnDirection, normal])
+  /// Voxel-to-world affine of the [slice][row][column] array (row-major 4×4, LPS mm): columns
+  /// step along a row, rows down a column, slices by `sliceStep` from the first slice's position.
+  public var storedAffine: [Double] {
+    let steps = [columnSpacing * rowDirection, rowSpacing * columnDirection, sliceStep]
+    let origin = slices[0].position
+    return [steps[0].x, steps[1].x, steps[2].x, origin.x,
+            steps[0].y, steps[1].y, steps[2].y, origin.y,
+            steps[0].z, steps[1].z, steps[2].z, origin.z,
+            0, 0, 0, 1]
   }
 
-  /// The canonical grid: dimensions, spacing and the exact affine.
-  public var grid: Grid {
-    let axes = canonicalAxes
-    let source = sourceDimensions
-    let dims = axes.dimensions(source)
-    let spacings = [columnSpacing, rowSpacing, sliceSpacing]
-    let steps = [columnSpacing * rowDirection, rowSpacing * columnDirection, sliceStep]
-    let affine = axes.affine(origin: slices[0].position, steps: steps, source: source)
-    return Grid(nx: dims[0], ny: dims[1], nz: dims[2],
-                spacing: SIMD3(spacings[axes.sourceAxis[0]], spacings[axes.sourceAxis[1]], spacings[axes.sourceAxis[2]]),
-                affine: affine)
+  /// How the [slice][row][column] array maps to the canonical LPS array (nearest axes, as for NIfTI).
+  public var reorientation: Reorientation {
+    Reorientation(storedDimensions: sourceDimensions, affine: storedAffine)
   }
+
+  /// The canonical grid: dimensions, the exact affine, and spacing as the lengths of the
+  /// affine's columns (as NIfTI files give it), so a tilted series' slice spacing is the
+  /// distance between consecutive slice origins.
+  public var grid: Grid { reorientation.canonicalGrid(storedAffine: storedAffine) }
 
   /// Index of the slice with this SOP Instance UID.
   public func sliceIndex(sopInstanceUID uid: String) -> Int? {

@@ -67,7 +67,7 @@ public struct RTStructRasterizer {
     if outside > 0 {
       warnings.append("\(outside) contour\(outside == 1 ? "" : "s") more than half a slice spacing from every slice ignored")
     }
-    let voxels = series.canonicalAxes.apply(union, source: series.sourceDimensions)
+    let voxels = series.reorientation.apply(union)
     return Result(mask: Mask(grid: series.grid, voxels: voxels), contoursUsed: used, warnings: warnings)
   }
 
