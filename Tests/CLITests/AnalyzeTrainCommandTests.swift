@@ -115,6 +115,36 @@ import Foundation
     #expect(usage.status != 0 && usage.stderr.contains("--lambda > 0 needs --features"))
   }
 
+  @Test func cohortDirectoryEndToEnd() throws {
+    let cohort = Self.path("cohort"), dump = Self.path("cohort-dump.safetensors"), trained = Self.path("cohort-model.safetensors")
+    let synth = try FGFBinary.run(["synth", "--out", cohort, "--patients", "10", "--seed", "3", "--quiet"])
+    #expect(synth.status == 0, "\(synth.stderr)")
+    let model = try Self.model(seed: 5)
+    let analyze = try FGFBinary.run(["analyze", cohort, "--model", model, "--split", "all", "--features", "shape.volume,position",
+                                     "--dump", dump])
+    #expect(analyze.status == 0, "\(analyze.stderr)")
+    #expect(analyze.stdout.contains("fgf analyze: cohort \(cohort), split all: 10 patients"))
+    let header = try SafetensorsFixture.header(dump)
+    #expect((header["input"] as? [String: Any])?["shape"] as? [Int] == [10, 3, 64, 64])
+    #expect((header["split"] as? [String: Any])?["dtype"] as? String == "I64")
+    let ids = (header["__metadata__"] as? [String: String])?["fgf.patient_ids"] ?? ""
+    #expect(ids.hasPrefix("[\"SYN-0001\",\"SYN-0002\""))
+    // The dump is a --tensors input and gives the same report.
+    let again = try FGFBinary.run(["analyze", "--tensors", dump, "--model", model, "--split", "all", "--features", "shape.volume,position"])
+    #expect(again.status == 0, "\(again.stderr)")
+    let rows = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("  shape.") || $0.hasPrefix("  position.") } }
+    #expect(rows(again.stdout) == rows(analyze.stdout) && rows(analyze.stdout).count == 3)
+
+    let train = try FGFBinary.run(["train", cohort, "--epochs", "1", "--batch-size", "4", "--features", "shape.area", "--lambda", "0.5",
+                                   "--out", trained])
+    #expect(train.status == 0, "\(train.stderr)")
+    #expect(train.stdout.contains("training on \(cohort): "))
+    let metadata = try SafetensorsFixture.header(trained)["__metadata__"] as? [String: String]
+    #expect(metadata?["fgf.preprocess"]?.contains("\"version\":1") == true)
+    let missing = try FGFBinary.run(["analyze", Self.path("no-such-cohort"), "--model", model])
+    #expect(missing.status != 0 && missing.stderr.contains("no-such-cohort"))
+  }
+
   @Test func interruptedTrainingResumesToTheSameModel() throws {
     let crops = Self.path("resume-crops.safetensors")
     try SafetensorsFixture.writeCrops(crops, count: 12)
