@@ -48,7 +48,7 @@ public enum ExplorerApp {
       return 1
     }
     let trace = Trace(path: options.environment["FGF_TRACE"])
-    trace?.log("start")
+    trace?.log("start" + (Trace.processAge().map { String(format: " (process started %.1f ms ago)", $0) } ?? ""))
     TerminalGuard.routeQuitSignals(to: wake)
     let backend: CursesBackend
     do {

@@ -29,5 +29,18 @@ final class Trace {
     handle.write(Data(line.utf8))
   }
 
+  /// Milliseconds since this process started (Linux: /proc), or nil where unknown.
+  static func processAge() -> Double? {
+    guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+          let uptime = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return nil }
+    // Fields after the command name: state is field 3; starttime is field 22 (clock ticks since boot).
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    guard fields.count > 19, let ticks = Double(fields[19]),
+          let now = uptime.split(separator: " ").first.flatMap({ Double($0) }) else { return nil }
+    let hertz = Double(sysconf(Int32(_SC_CLK_TCK)))
+    return (now - ticks / hertz) * 1000
+  }
+
   deinit { handle.closeFile() }
 }

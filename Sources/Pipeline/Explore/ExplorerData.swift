@@ -186,6 +186,23 @@ public struct CohortAssessment: Sendable, Equatable {
   }
 }
 
+/// A patient's path along the gradient flow of a model (DESIGN §2): T steps of normalised descent,
+/// x itself, T steps of normalised ascent, and every feature's value at each point.
+public struct FlowPath: Sendable, Equatable {
+  /// f at each point, from the end of the descent through x (at `centre`) to the end of the ascent.
+  public var logits: [Double]
+  /// values[feature][point]: the feature's value along the path (nil where undefined).
+  public var values: [[Double?]]
+  /// Index of x itself.
+  public var centre: Int
+  /// η, the length of each step in input units.
+  public var stepSize: Double
+
+  public init(logits: [Double], values: [[Double?]], centre: Int, stepSize: Double) {
+    self.logits = logits; self.values = values; self.centre = centre; self.stepSize = stepSize
+  }
+}
+
 /// A way to ask long work to stop early. Providers check it between patients.
 public final class CancelFlag: @unchecked Sendable {
   private let lock = NSLock()
@@ -222,6 +239,10 @@ public protocol ExplorerData: AnyObject, Sendable {
   /// `overview.features`). Nil when cancelled.
   func cohort(of patients: [Int], key: FigureKey, cancel: CancelFlag)
     throws(ExploreProblem) -> [CohortFigure]?
+
+  /// The path of `patient` along model `model`'s gradient flow with every feature's value on it
+  /// (for the sparklines). Nil when cancelled.
+  func flow(of patient: Int, model: Int, cancel: CancelFlag) throws(ExploreProblem) -> FlowPath?
 
   /// Holm adjustment and significance for the features shown together (same order as given;
   /// nil entries stand for features whose cohort figures are not known). Pure and cheap: the
