@@ -47,10 +47,11 @@ public enum FileIO {
 
   /// Writes `bytes` to `path` atomically: a temporary file in the same directory is written,
   /// flushed to disk, then renamed over `path`, and the directory is synced. A kill at any
-  /// moment leaves either the old file or the new one.
+  /// moment leaves either the old file or the new one (and perhaps a temporary, which the next
+  /// write of `path` removes once its writer is gone).
   public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileError) {
-    let temporary = "\(path).tmp-\(getpid())"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    let temporary = temporaryPath(for: path)
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw FileError(path: path, problem: "cannot create \(temporary): \(errnoText())") }
     var failure: FileError?
     var done = 0
@@ -77,6 +78,7 @@ public enum FileIO {
       throw failure
     }
     syncDirectory(containing: path)
+    removeStaleTemporaries(of: path)
   }
 
   /// Flushes the directory entry of `path` so that a completed rename survives a crash.

@@ -99,10 +99,10 @@ enum CropFile {
   /// or the new one, never a partial one. Unlike `FileIO.writeAtomically` there is no fsync: a
   /// crop that a crash loses or damages is only recomputed, and thousands of fsyncs would make
   /// the first pass over a cohort I/O-bound. The temporary name is unique per call, so stores
-  /// writing the same patient at once cannot collide.
+  /// writing the same patient at once cannot collide; a killed writer's is removed when a store
+  /// next opens the cache.
   static func replace(_ path: String, with bytes: [UInt8]) throws(FileError) {
-    var random = SystemRandomNumberGenerator()
-    let temporary = "\(path).tmp-\(getpid())-\(String(random.next(), radix: 16))"
+    let temporary = FileIO.temporaryPath(for: path)
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else {
       throw FileError(path: path, problem: "cannot create \(temporary): \(String(cString: strerror(errno)))")

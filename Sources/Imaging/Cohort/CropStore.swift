@@ -69,6 +69,8 @@ public final class CropStore: @unchecked Sendable {
         warnings?("no writable place for the crop cache of \(cohort.name); crops are kept in memory only")
       }
     }
+    // Crop files a killed process was writing (never read: crops are read by their final names).
+    if let directory = self.cacheDirectory { FileIO.removeStaleTemporaries(in: directory) }
   }
 
   /// Counts so far.

@@ -77,6 +77,8 @@ struct DICOMParser {
     var p = start
     while true {
       if p == end {
+        // A prefix that ends between two elements says nothing about whether more follow.
+        if !complete && end == bytes.count { throw .needMore }
         if delimited { throw overrun(p, nil, needed: 8, limit: end, what: "an item delimiter") }
         return (set, p, false)
       }

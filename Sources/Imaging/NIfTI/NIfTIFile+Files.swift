@@ -75,7 +75,14 @@ extension NIfTIFile {
       }
       return bytes.withUnsafeBytes(body)
     }
-    let compressed = try FileIO.read(info.dataPath)
+    return try withInflatedVoxelBytes(FileIO.read(info.dataPath), info, body)
+  }
+
+  /// Calls `body` with exactly the stored bytes of the first volume in the gzip stream `compressed`.
+  static func withInflatedVoxelBytes<Output>(_ compressed: [UInt8], _ info: NIfTIHeaderInfo,
+                                             _ body: (UnsafeRawBufferPointer) -> Output) throws(FileError) -> Output {
+    let header = info.header
+    let count = header.bytesPerVolume
     // Only the first volume is kept, but the whole stream is inflated so that its checksum is
     // verified; it may not exceed what the header declares (plus 1 MiB of slack for padding).
     let allVolumes = saturating(header.bytesPerVolume.multipliedReportingOverflow(by: header.volumeCount))

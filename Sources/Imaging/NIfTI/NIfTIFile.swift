@@ -23,6 +23,11 @@ public enum NIfTIFile {
         throw truncatedData(dataPath, header: header, present: size)
       }
     }
+    return info(header, dataPath: dataPath, dataCompressed: dataCompressed)
+  }
+
+  /// The checked header's grid, orientation and notes, for voxels in `dataPath`.
+  static func info(_ header: NIfTIHeader, dataPath: String, dataCompressed: Bool) -> NIfTIHeaderInfo {
     let (rasAffine, source, geometryNotes) = NIfTIGeometry.storedAffine(header)
     let lpsAffine = NIfTIGeometry.flipRASLPS(rasAffine)
     let reorientation = Reorientation(storedDimensions: [header.nx, header.ny, header.nz], affine: lpsAffine)
@@ -49,16 +54,19 @@ public enum NIfTIFile {
   /// reoriented to canonical LPS.
   public static func read(_ path: String) throws(FileError) -> (header: NIfTIHeaderInfo, volume: Volume) {
     let info = try readHeader(path)
+    return (info, try withVoxelBytes(info) { raw in volume(raw, info: info) })
+  }
+
+  /// The volume of `info` from its stored voxel bytes: scaled, reoriented to canonical.
+  static func volume(_ raw: UnsafeRawBufferPointer, info: NIfTIHeaderInfo) -> Volume {
     let header = info.header
-    let stored: [Float] = try withVoxelBytes(info) { raw in
-      let (slope, intercept) = (header.slope, header.intercept)
-      return header.isScaled
-        ? header.datatype.convert(raw, count: header.voxelsPerVolume, littleEndian: header.littleEndian) {
-            Float($0 * slope + intercept)
-          }
-        : header.datatype.convert(raw, count: header.voxelsPerVolume, littleEndian: header.littleEndian) { Float($0) }
-    }
-    return (info, Volume(grid: info.grid, voxels: info.reorientation.apply(stored)))
+    let (slope, intercept) = (header.slope, header.intercept)
+    let stored = header.isScaled
+      ? header.datatype.convert(raw, count: header.voxelsPerVolume, littleEndian: header.littleEndian) {
+          Float($0 * slope + intercept)
+        }
+      : header.datatype.convert(raw, count: header.voxelsPerVolume, littleEndian: header.littleEndian) { Float($0) }
+    return Volume(grid: info.grid, voxels: info.reorientation.apply(stored))
   }
 
   /// The (first) volume of `path`: values after scl_slope/scl_inter (HU for CT), canonical LPS.

@@ -1,6 +1,7 @@
 // SyntheticCohort+Write: writes a synthetic cohort as a cohort directory (DESIGN §4): cohort.csv
 // beside images/<id>.nii.gz and masks/<id>.nii.gz. The directory is built under a temporary name
-// next to the target and renamed into place at the end, so no one ever sees a half-written cohort.
+// next to the target and renamed into place at the end, so no one ever sees a half-written cohort;
+// one a killed run left behind is removed by the next write.
 
 import Common
 import Foundation
@@ -31,7 +32,9 @@ extension SyntheticCohort {
                     isCancelled: (@Sendable () -> Bool)? = nil) throws(FileError) {
     let target = Self.withoutTrailingSlashes(directory)
     try Self.checkTarget(target)
-    let temporary = Self.temporaryName(for: target)
+    // What an earlier, killed run left behind (nothing else cleans it up).
+    FileIO.removeStaleTemporaries(of: target)
+    let temporary = FileIO.temporaryPath(for: target, hidden: true)
     try Self.makeDirectory(temporary)
     do throws(FileError) {
       try Self.makeDirectory(temporary + "/images")
@@ -60,7 +63,7 @@ extension SyntheticCohort {
       }
       FileIO.syncDirectory(containing: target)
     } catch {
-      Self.removeTree(temporary)
+      FileIO.removeTree(temporary)
       throw error
     }
   }
@@ -72,7 +75,7 @@ extension SyntheticCohort {
       guard (info.st_mode & S_IFMT) == S_IFDIR else {
         throw FileError(path: target, problem: "exists and is not a directory", hint: "choose a new directory name")
       }
-      guard listDirectory(target).isEmpty else {
+      guard FileIO.listDirectory(target).isEmpty else {
         throw FileError(path: target, problem: "exists and is not empty",
                         hint: "fgf synth writes a new cohort directory; choose a new name or remove the old one")
       }
@@ -82,13 +85,6 @@ extension SyntheticCohort {
     guard stat(parent, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
       throw FileError(path: target, problem: "its parent directory \(parent) does not exist")
     }
-  }
-
-  /// A hidden sibling of `target`: ".<name>.fgf-synth-<pid>".
-  static func temporaryName(for target: String) -> String {
-    let parent = parentDirectory(of: target)
-    let name = target.split(separator: "/").last.map(String.init) ?? target
-    return (parent == "." && !target.hasPrefix("./") ? "" : parent + "/") + ".\(name).fgf-synth-\(getpid())"
   }
 
   static func withoutTrailingSlashes(_ path: String) -> String {
@@ -107,28 +103,6 @@ extension SyntheticCohort {
     guard mkdir(path, 0o755) == 0 else {
       throw FileError(path: path, problem: "cannot create the directory: \(String(cString: strerror(errno)))")
     }
-  }
-
-  /// Names in a directory other than "." and "..".
-  static func listDirectory(_ path: String) -> [String] {
-    guard let directory = opendir(path) else { return [] }
-    defer { closedir(directory) }
-    var names: [String] = []
-    while let entry = readdir(directory) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-      if name != "." && name != ".." { names.append(name) }
-    }
-    return names
-  }
-
-  /// Removes a directory this writer made, and everything in it.
-  static func removeTree(_ path: String) {
-    for name in listDirectory(path) {
-      let child = path + "/" + name
-      var info = stat()
-      if lstat(child, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { removeTree(child) } else { unlink(child) }
-    }
-    rmdir(path)
   }
 }
 
