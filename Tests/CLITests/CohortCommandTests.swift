@@ -102,9 +102,9 @@ struct CLICohort {
     #expect(try FGFBinary.run(["cohort", cohort.path, "--export", export]).status == 0)
     let train = try FGFBinary.run(["train", "--tensors", export, "--epochs", "1", "--out", model])
     #expect(train.status == 0, "\(train.stderr)")
-    let analyze = try FGFBinary.run(["analyze", "--tensors", export, "--model", model, "--dump", cohort.path + "/out.safetensors"])
+    let analyze = try FGFBinary.run(["analyze", "--tensors", export, "--model", model, "--split", "all", "--dump", cohort.path + "/out.safetensors"])
     #expect(analyze.status == 0, "\(analyze.stderr)")
-    #expect(analyze.stdout.contains("for 2 samples"))
+    #expect(analyze.stdout.contains(": 2 patients (1 with DM)"), "\(analyze.stdout)")
   }
 
   @Test func invalidRowsStopOrAreSkipped() throws {

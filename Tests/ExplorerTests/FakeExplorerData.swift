@@ -122,6 +122,17 @@ final class FakeExplorerData: ExplorerData, @unchecked Sendable {
     }
   }
 
+  /// A flow path of 2·3 + 1 points whose feature k rises linearly with slope k − 2 (feature 4 undefined at x).
+  func flow(of patient: Int, model: Int, cancel: CancelFlag) throws(ExploreProblem) -> FlowPath? {
+    record("flow \(patient) \(model)")
+    if cancel.isCancelled { return nil }
+    let steps = 3
+    let values: [[Double?]] = overview.features.indices.map { k in
+      (0...(2 * steps)).map { t in k == 4 && t == steps ? nil : Double(k - 2) * Double(t - steps) + Double(k) }
+    }
+    return FlowPath(logits: (0...(2 * steps)).map { Double($0 - steps) }, values: values, centre: steps, stepSize: 0.5)
+  }
+
   /// Holm's step-down adjustment; significant when adjusted p < 0.05 and ciLow > noise.
   func assess(_ figures: [CohortFigure?]) -> [CohortAssessment?] {
     let indexed = figures.enumerated().compactMap { i, f in f?.p.map { (i, $0) } }.sorted { $0.1 < $1.1 }

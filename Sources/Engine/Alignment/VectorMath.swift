@@ -3,12 +3,12 @@
 // 2.6 µs for 12288 entries, and accurate to ~1e-16 of Σ|a_i b_i| (a float sum would lose ~1e-4 of
 // it, too much beside white-noise cosines of ~0.007, and the exact cos = 1 of the tests).
 
-enum VectorMath {
+package enum VectorMath {
   /// Below this norm a gradient counts as zero and its alignment as undefined (DESIGN §2).
-  static let zeroNorm = 1e-12
+  package static let zeroNorm = 1e-12
 
   /// ⟨a, b⟩ for equally long vectors.
-  static func dot(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>) -> Double {
+  package static func dot(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>) -> Double {
     precondition(a.count == b.count)
     let n = a.count
     guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return 0 }
@@ -28,9 +28,9 @@ enum VectorMath {
     return total
   }
 
-  static func dot(_ a: [Float], _ b: [Float]) -> Double {
+  package static func dot(_ a: [Float], _ b: [Float]) -> Double {
     a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in dot(pa, pb) } }
   }
 
-  static func norm(_ a: [Float]) -> Double { dot(a, a).squareRoot() }
+  package static func norm(_ a: [Float]) -> Double { dot(a, a).squareRoot() }
 }
