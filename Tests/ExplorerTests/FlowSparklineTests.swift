@@ -49,7 +49,8 @@ import Pipeline
     var box = Fixture.state(width: 200, height: 60)
     box.runWork()
     #expect(!box.data.calls.contains { $0.hasPrefix("flow") }, "no flow work until asked for")
-    #expect(!box.screen.contains("flow"), "no flow lines yet")
+    let volumeLabel = try #require(box.screen.find("[x] 1 shape.volume")).y
+    #expect(box.screen.text(row: volumeLabel + 2).contains("[ ] 2 shape.area"), "no flow lines yet")
 
     let effect = box.press(.char("p"))
     #expect(effect.contains(.work) && effect.contains(.charts))
