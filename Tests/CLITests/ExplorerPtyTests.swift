@@ -58,7 +58,7 @@ import Foundation
     // Read the screen until the first frame is there (the terminal must be drained meanwhile).
     var screen = [UInt8]()
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    let deadline = Date().addingTimeInterval(30)
+    let deadline = Date().addingTimeInterval(90)
     while Date() < deadline && !String(decoding: screen, as: UTF8.self).contains("Patients") {
       var fd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
       if poll(&fd, 1, 100) > 0 {

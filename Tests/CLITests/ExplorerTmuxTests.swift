@@ -108,7 +108,7 @@ import Foundation
     _ = try tmux.waitFor("first frame") { $0.contains("Patients") }
     // A Swift runtime trap is SIGILL on x86 (ud2) and SIGTRAP on arm64.
     kill(try #require(tmux.explorerPID()), SIGILL)
-    let after = try tmux.waitFor("exit", seconds: 60) { $0.contains("EXIT=") }
+    let after = try tmux.waitFor("exit", seconds: 120) { $0.contains("EXIT=") }
     #expect(after.contains("EXIT=132"))
     try tmux.expectRestored()
   }
@@ -160,6 +160,9 @@ final class TmuxExplorer {
   static let tmuxPath: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux", "/opt/homebrew/bin/tmux"]
     .first { FileManager.default.isExecutableFile(atPath: $0) }
   nonisolated(unsafe) private static var counter = 0
+  /// FGF_ASSETS reaches the explorer when set for the test run, so the same tests run with and
+  /// without demo models (`FGF_ASSETS=DIR swift test --filter ExplorerTmuxTests`).
+  static let passedThrough: [String] = ProcessInfo.processInfo.environment["FGF_ASSETS"].map { ["FGF_ASSETS=\($0)"] } ?? []
 
   let socket: String
   let session: String
@@ -205,7 +208,7 @@ final class TmuxExplorer {
     let environment = [
       "PATH=/usr/bin:/bin", "HOME=\(directory)", "XDG_CACHE_HOME=\(directory)/cache", "TERM=\(term)",
       "LANG=\(locale)", "LC_ALL=\(locale)", "FGF_TRACE=\(directory)/trace.log", "SWIFT_BACKTRACE=interactive=no",
-    ] + extra
+    ] + Self.passedThrough + extra
     try run(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", String(width), "-y", String(height),
              "env -i " + environment.map { "'\($0)'" }.joined(separator: " ") + " sh '\(directory)/run.sh'"])
   }
@@ -270,8 +273,9 @@ final class TmuxExplorer {
     ((try? run(["display-message", "-p", "-t", target, format])) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
-  /// The screen once `condition` holds (checked every 50 ms for up to `seconds`).
-  func waitFor(_ what: String, seconds: Double = 30, _ condition: (String) -> Bool) throws -> String {
+  /// The screen once `condition` holds (checked every 50 ms for up to `seconds`: generous, so
+  /// that a machine busy with builds only slows the test down).
+  func waitFor(_ what: String, seconds: Double = 90, _ condition: (String) -> Bool) throws -> String {
     let deadline = Date().addingTimeInterval(seconds)
     var screen = capture()
     while !condition(screen) {

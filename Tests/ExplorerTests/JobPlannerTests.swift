@@ -23,6 +23,7 @@ import Pipeline
       case .cohort: "cohort"
       case .image: "image"
       case .gradient: "gradient"
+      case .flow: "flow"
       }
     }
     var collapsed: [String] = []

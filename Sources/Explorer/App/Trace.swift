@@ -42,5 +42,12 @@ final class Trace {
     return (now - ticks / hertz) * 1000
   }
 
+  /// CPU time of the whole process so far (every thread), in milliseconds.
+  static func processCPUTime() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) * 1000 + Double(time.tv_nsec) / 1e6
+  }
+
   deinit { handle.closeFile() }
 }

@@ -14,6 +14,8 @@ public struct Glyphs: Sendable, Equatable {
   public var sortDescending: Character, sortAscending: Character
   public var scrollUp: Character, scrollDown: Character
   public var middleDot: Character
+  /// Sparkline heights, lowest first (the flow paths' values).
+  public var sparkLevels: [Character]
   public var isASCII: Bool
 
   /// How many bar steps one cell holds (8 with eighth blocks, 1 in ASCII).
@@ -24,12 +26,14 @@ public struct Glyphs: Sendable, Equatable {
     eighths: [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"],
     marker: "┃", whiskerLeft: "├", whiskerRight: "┤", whisker: "─",
     pointer: "▶", ellipsis: "…", sortDescending: "▼", sortAscending: "▲",
-    scrollUp: "▲", scrollDown: "▼", middleDot: "·", isASCII: false)
+    scrollUp: "▲", scrollDown: "▼", middleDot: "·",
+    sparkLevels: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"], isASCII: false)
 
   public static let ascii = Glyphs(
     topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+", horizontal: "-", vertical: "|",
     eighths: [" ", "#"],
     marker: "|", whiskerLeft: "[", whiskerRight: "]", whisker: "-",
     pointer: ">", ellipsis: "~", sortDescending: "v", sortAscending: "^",
-    scrollUp: "^", scrollDown: "v", middleDot: ".", isASCII: true)
+    scrollUp: "^", scrollDown: "v", middleDot: ".",
+    sparkLevels: ["_", ".", "-", "=", "^"], isASCII: true)
 }

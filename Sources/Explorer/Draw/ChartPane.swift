@@ -1,7 +1,8 @@
 // ChartPane: the alignment charts, one per model side by side, sharing one feature checklist at
 // the left. Per enabled feature: a bar for the current patient (with its noise level marker)
 // and one for the cohort (mean with its CI whisker, noise marker and significance mark), values
-// in digits. Disabled features take one dim line. Below: a legend and the cursor's details.
+// in digits; with `p`, a third line: the feature along the patient's gradient-flow path as a
+// sparkline. Disabled features take one dim line. Below: a legend and the cursor's details.
 
 import Foundation
 import Imaging
@@ -90,6 +91,14 @@ package enum ChartPane {
                          geometry: geometry, into: &grid)
           drawCohortBar(state, feature: feature, model: m, scale: scale, x: geometry.modelX(m), y: y + 1,
                         geometry: geometry, into: &grid)
+        }
+        if state.charts.showFlow {
+          grid.put(DisplayText.fit("flow", geometry.labelWidth - 1, alignRight: true), x: inner.x, y: y + 2,
+                   style: theme.dim, ascii: ascii)
+          for m in overview.models.indices {
+            drawFlowLine(state, feature: feature, model: m, x: geometry.modelX(m), y: y + 2,
+                         geometry: geometry, into: &grid)
+          }
         }
       }
       line += state.charts.lineCount(feature)
@@ -249,6 +258,30 @@ package enum ChartPane {
     let significant = verdict?.significant ?? false
     grid.put(significant ? "*" : " ", x: valueX + geometry.valueWidth - 1, y: y,
              style: significant ? theme.significant : .plain)
+  }
+
+  /// The feature's values along the current patient's gradient-flow path under model `model`:
+  /// a sparkline (x itself in reverse video) and the change along the path.
+  private static func drawFlowLine(_ state: ExplorerState, feature: Int, model: Int, x: Int, y: Int,
+                                   geometry: Geometry, into grid: inout CellGrid) {
+    let theme = state.profile.theme, glyphs = state.profile.glyphs
+    let valueX = x + geometry.barWidth
+    guard let patient = state.currentPatient,
+          let outcome = state.results.flows[PatientModel(patient: patient, model: model)] else {
+      grid.put(DisplayText.fit(String(glyphs.ellipsis), geometry.valueWidth - 1, alignRight: true),
+               x: valueX, y: y, style: theme.dim)
+      return
+    }
+    guard case .success(let path) = outcome, feature < path.values.count else {
+      grid.put(DisplayText.fit("err", geometry.valueWidth - 1, alignRight: true), x: valueX, y: y, style: theme.error)
+      return
+    }
+    let values = path.values[feature]
+    Sparkline.draw(values, centre: path.centre, x: x, y: y, width: geometry.barWidth - 1,
+                   style: theme.patientBar(model: model), glyphs: glyphs, into: &grid)
+    let change = Sparkline.change(values, centre: path.centre) ?? "undef"
+    grid.put(DisplayText.fit(change, geometry.valueWidth - 1, alignRight: true), x: valueX, y: y,
+             style: change == "undef" ? theme.dim : .plain)
   }
 
   /// The legend and the cursor feature's value, then per model its figures in full (patient and

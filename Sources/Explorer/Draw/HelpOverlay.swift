@@ -32,6 +32,7 @@ enum HelpOverlay {
       ("a", "all features on/off"),
       ("b", "noise baseline"),
       ("m", "alignment measure"),
+      ("p", "flow path sparklines"),
     ]),
     ("Screen", [
       ("Tab", "slices / charts"),

@@ -56,7 +56,7 @@ enum StatusLine {
     if !state.layout.isWide {
       hints.append(("Tab", state.narrowPane == .slices ? "charts" : "slices"))
     }
-    hints += [("Space", "feature"), ("b", "baseline"), ("m", "measure"), ("o", nabla), ("v", "A|B"),
+    hints += [("Space", "feature"), ("b", "baseline"), ("m", "measure"), ("p", "flow"), ("o", nabla), ("v", "A|B"),
               ("w", "window"), ("t", "tumour"), ("s", "sort"), ("f", "split"), ("/", "search")]
     return hints
   }

@@ -114,6 +114,12 @@ public enum KeyHandler {
     case .character("K"):
       state.charts.moveCursor(by: -1, lines: state.layout.featureLines)
       effect.insert(.charts)
+    case .character("p"):
+      state.charts.showFlow.toggle()
+      state.notice = Notice(state.charts.showFlow
+        ? "flow: each feature along the patient's gradient-flow path (x in reverse video)" : "flow sparklines off")
+      effect.formUnion(featuresToggled(&state))
+      effect.formUnion([.status, .work])
     case .character("a"):
       state.charts.toggleAll()
       effect.formUnion(featuresToggled(&state))

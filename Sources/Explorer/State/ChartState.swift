@@ -10,6 +10,9 @@ public struct ChartState: Sendable, Equatable {
   /// Indices into the overview's baselines and measures.
   public var baseline = 0
   public var measure = 0
+  /// Whether each enabled feature also shows its sparkline along the current patient's gradient
+  /// flow path (a third line; computed in the background on demand).
+  public var showFlow = false
 
   public init(features: Int, enabled initially: [Int]) {
     enabled = [Bool](repeating: false, count: features)
@@ -39,8 +42,8 @@ public struct ChartState: Sendable, Equatable {
   }
 
   /// Screen lines feature `index` takes in the table: two when enabled (patient and cohort
-  /// bars), one when disabled.
-  public func lineCount(_ index: Int) -> Int { enabled[index] ? 2 : 1 }
+  /// bars; three with the flow sparkline), one when disabled.
+  public func lineCount(_ index: Int) -> Int { enabled[index] ? (showFlow ? 3 : 2) : 1 }
 
   /// Scrolls the feature table so that the cursor's lines are among the `lines` shown.
   public mutating func keepCursorVisible(lines: Int) {

@@ -33,6 +33,10 @@ extension ExplorerState {
     case .cohort(let key, let outcome):
       results.cohorts[key] = outcome
       return [.charts, .status, .assess]
+    case .flow(let key, let outcome):
+      results.flows[key] = outcome
+      evictFarResults()
+      return key.patient == current && charts.showFlow ? [.charts, .status] : .none
     case .cancelled:
       return .status
     }

@@ -30,6 +30,8 @@ public struct ResultStore: Sendable {
   /// Patient images and gradient overlays kept at most (the current patient and its neighbours).
   public static let imageLimit = 8
   public static let overlayLimit = 16
+  /// Flow paths kept at most (they hold a few numbers per feature and point: cheap, but bounded).
+  public static let flowLimit = 64
 
   public var images: [Int: Result<PatientImage, ExploreProblem>] = [:]
   public var overlays: [PatientModel: Result<GradientOverlay, ExploreProblem>] = [:]
@@ -40,6 +42,8 @@ public struct ResultStore: Sendable {
   /// figures[key][patient]: every feature's figures.
   public var figures: [FigureKey: [Int: Result<[PatientFigure], ExploreProblem>]] = [:]
   public var cohorts: [CohortKey: Result<[CohortFigure], ExploreProblem>] = [:]
+  /// Gradient-flow paths (the sparklines), per patient and model.
+  public var flows: [PatientModel: Result<FlowPath, ExploreProblem>] = [:]
   /// Holm-adjusted verdicts for the enabled features, indexed by feature (nil: not shown or unknown).
   public var assessments: [CohortKey: [CohortAssessment?]] = [:]
 
@@ -85,6 +89,10 @@ public struct ResultStore: Sendable {
     if overlays.count > Self.overlayLimit {
       let ranked = overlays.keys.sorted { distance($0.patient) > distance($1.patient) }
       for key in ranked.prefix(overlays.count - Self.overlayLimit) { overlays[key] = nil }
+    }
+    if flows.count > Self.flowLimit {
+      let ranked = flows.keys.sorted { distance($0.patient) > distance($1.patient) }
+      for key in ranked.prefix(flows.count - Self.flowLimit) { flows[key] = nil }
     }
   }
 }

@@ -12,6 +12,8 @@ public enum Job: Sendable, Equatable, CustomStringConvertible {
   case auc(patients: [Int], key: AUCKey)
   case figures(patients: [Int], key: FigureKey)
   case cohort(patients: [Int], key: CohortKey)
+  /// The current patient's path along a model's gradient flow (for the sparklines).
+  case flow(patient: Int, model: Int)
 
   /// Jobs over many patients may be cancelled when something more urgent comes up; their done
   /// part is kept (by the provider, and in the store).
@@ -19,7 +21,7 @@ public enum Job: Sendable, Equatable, CustomStringConvertible {
     switch self {
     case .image, .gradient: false
     case .figures(let patients, _): patients.count > 1
-    case .risks, .auc, .cohort: true
+    case .risks, .auc, .cohort, .flow: true
     }
   }
 
@@ -31,6 +33,7 @@ public enum Job: Sendable, Equatable, CustomStringConvertible {
     case .auc(let ps, let key): "auc \(ps.count) model \(key.model)"
     case .figures(let ps, let key): "figures \(ps.count) model \(key.model)"
     case .cohort(let ps, let key): "cohort \(ps.count) model \(key.figures.model)"
+    case .flow(let p, let m): "flow \(p) model \(m)"
     }
   }
 
@@ -61,6 +64,12 @@ public enum Job: Sendable, Equatable, CustomStringConvertible {
         guard let figures = try data.cohort(of: patients, key: key.figures, cancel: cancel) else { return .cancelled }
         return .cohort(key, .success(figures))
       } catch { return .cohort(key, .failure(error)) }
+    case .flow(let patient, let model):
+      let key = PatientModel(patient: patient, model: model)
+      do throws(ExploreProblem) {
+        guard let path = try data.flow(of: patient, model: model, cancel: cancel) else { return .cancelled }
+        return .flow(key, .success(path))
+      } catch { return .flow(key, .failure(error)) }
     }
   }
 }
@@ -72,5 +81,6 @@ public enum JobResult: Sendable {
   case auc(AUCKey, Double?)
   case figures(FigureKey, [(Int, Result<[PatientFigure], ExploreProblem>)], risks: [(Int, Result<Double, ExploreProblem>)])
   case cohort(CohortKey, Result<[CohortFigure], ExploreProblem>)
+  case flow(PatientModel, Result<FlowPath, ExploreProblem>)
   case cancelled
 }

@@ -1,7 +1,8 @@
 // JobPlanner: what the worker should do next, decided from the state alone (pure, so tests can
-// check the order). The current patient comes first (image, each model's gradient, figures),
-// then the neighbours' images (instant patient changes), the cohort's per-patient figures (with
-// their risks, for the list), the remaining risks, the AUCs and finally the cohort statistics.
+// check the order). The current patient comes first (image, each model's gradient, figures, its
+// flow paths while the sparklines are shown), then the neighbours' images (instant patient
+// changes), the cohort's per-patient figures (with their risks, for the list), the remaining
+// risks, the AUCs and finally the cohort statistics.
 
 import Imaging
 import Pipeline
@@ -23,6 +24,11 @@ public enum JobPlanner {
       }
       for m in models where results.figures(patient: patient, key: state.figureKey(model: m)) == nil {
         return .figures(patients: [patient], key: state.figureKey(model: m))
+      }
+      if state.charts.showFlow {
+        for m in models where results.flows[PatientModel(patient: patient, model: m)] == nil {
+          return .flow(patient: patient, model: m)
+        }
       }
       for neighbour in neighbours(state) where results.images[neighbour] == nil {
         return .image(patient: neighbour)
@@ -104,6 +110,7 @@ extension JobPlanner {
     case .figures(_, let key): return !models.contains { state.figureKey(model: $0) == key }
     case .cohort(_, let key): return !models.contains { state.cohortKey(model: $0) == key }
     case .auc(_, let key): return !aucKeys(state).contains(key)
+    case .flow(let patient, _): return !state.charts.showFlow || patient != state.currentPatient
     case .risks, .image, .gradient: return false
     }
   }
