@@ -7,6 +7,7 @@ import ArgumentParser
 import Common
 import Foundation
 import Imaging
+import Pipeline
 
 struct CohortCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -53,6 +54,15 @@ struct CohortCommand: ParsableCommand {
       ("skipped", .array(cohort.skipped.map { .string($0.description) })),
     ]
     var text = describe(cohort, openSeconds: openSeconds)
+    if let truth = GroundTruthAUC(patients: cohort.patients, extraColumns: cohort.extraColumns) {
+      func number(_ value: Double?) -> JSONValue { value.map { .number($0) } ?? .null }
+      summary.append(("bayes_auc", .object([("all", number(truth.all))] + Split.allCases.map { ($0.rawValue, number(truth.bySplit[$0])) }
+        + [("unreadable", .array(truth.unreadable.map(JSONValue.string)))])))
+      func shown(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "—" }
+      text += "Bayes AUC (\(GroundTruthAUC.riskColumn) against the labels): all \(shown(truth.all)); "
+        + Split.allCases.map { "\($0.rawValue) \(shown(truth.bySplit[$0]))" }.joined(separator: ", ") + "\n"
+      if !truth.unreadable.isEmpty { text += "  \(truth.unreadable.count) patients without a readable risk left out\n" }
+    }
 
     var failed = 0
     if crops || exportPath != nil {
