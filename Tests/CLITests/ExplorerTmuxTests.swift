@@ -11,6 +11,12 @@ import Foundation
     defer { tmux.finish() }
     let first = try tmux.waitFor("first frame") { $0.contains("Patients") && $0.contains("Alignment") && $0.contains("▶") }
     let firstID = try #require(TmuxExplorer.selectedID(first))
+    // With FGF_ASSETS pointing at demo models the charts must show them (else "No models to chart").
+    if let assets = ProcessInfo.processInfo.environment["FGF_ASSETS"],
+       FileManager.default.fileExists(atPath: assets + "/model-A.safetensors") {
+      _ = try tmux.waitFor("demo model A in the charts") { $0.contains("A model-A") }
+    }
+    print("explorer e2e: \(first.contains("No models to chart") ? "without" : "with") demo models")
 
     tmux.send("j")
     let moved = try tmux.waitFor("patient change") { TmuxExplorer.selectedID($0).map { $0 != firstID } ?? false }

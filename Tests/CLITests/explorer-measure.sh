@@ -62,7 +62,7 @@ age=$(awk '/ start / { sub(/.*started /, ""); print $1; exit }' "$trace")
 start_ms=$(awk '/ start / { print $2; exit }' "$trace")
 first_ms=$(awk '/ frame / { print $2; exit }' "$trace")
 full_ms=$(awk '/ frame / && / image 1 figures 1/ { print $2; exit }' "$trace")
-echo "launch: process start → first frame $(awk -v a="$age" -v s="$start_ms" -v f="$first_ms" 'BEGIN { printf "%.0f", a + f - s }') ms, → first frame with slice and bars $(awk -v a="$age" -v s="$start_ms" -v f="$full_ms" 'BEGIN { printf "%.0f", a + f - s }') ms (process started ${age} ms before main)"
+echo "launch: process start → first frame $(awk -v a="$age" -v s="$start_ms" -v f="$first_ms" 'BEGIN { printf "%.0f", a + f - s }') ms, → first frame with slice and bars $(awk -v a="$age" -v s="$start_ms" -v f="$full_ms" 'BEGIN { printf "%.0f", a + f - s }') ms (${age} ms of it before the explorer loop started: process and runtime start, arguments, opening the cohort and the models)"
 
 wait_trace '/ complete( |$)/' 300
 done_ms=$(awk '/ complete( |$)/ { print $2; exit }' "$trace")

@@ -74,6 +74,35 @@ import Pipeline
     #expect(inside > 0)
   }
 
+  /// The flow path against the model run directly: f and every feature at x itself, and each
+  /// step of length η changing f by about η‖∇f‖ (first order; the tolerance allows curvature).
+  @Test func flowPathStartsAtXAndClimbsTheGradient() throws {
+    let (data, models) = try Self.provider()
+    let path = try #require(try data.flow(of: 2, model: 1, cancel: CancelFlag()))
+    let settings = AlignmentSettings()
+    #expect(path.centre == settings.flowSteps && path.logits.count == 2 * settings.flowSteps + 1)
+    #expect(path.stepSize == settings.flowStepSize)
+    #expect(path.values.count == FeatureCatalog.all.count && path.values.allSatisfy { $0.count == path.logits.count })
+    let input = try CropStore(cohort: Self.cohort, diskCache: false).input(for: Self.cohort.patients[2])
+    let direct = models[1].logitsAndInputGradients(input.x, count: 1)
+    #expect(abs(path.logits[path.centre] - Double(direct.logits[0])) < 1e-6)
+    let atX = FeatureCatalog.evaluate(FeatureCatalog.all, on: FeatureInput(x: input.x, mask: input.mask,
+                                                                           sliceThickness: input.sliceThickness))
+    #expect(path.values.map { $0[path.centre] } == atX.map(\.value), "features at x are x's features")
+    let norm = sqrt(direct.gradients.reduce(0.0) { $0 + Double($1) * Double($1) })
+    let expected = settings.flowStepSize * norm
+    let rises = [path.logits[path.centre + 1] - path.logits[path.centre],
+                 path.logits[path.centre] - path.logits[path.centre - 1]]
+    let worst = rises.map { abs($0 - expected) / expected }.max() ?? .infinity
+    print("flow: first steps change f by \(rises), η‖∇f‖ = \(expected); max relative difference \(worst) (tolerance 0.1)")
+    #expect(worst < 0.1)
+    #expect(zip(path.logits, path.logits.dropFirst()).allSatisfy { $0 < $1 }, "f rises from the descent's end to the ascent's")
+    let cancelled = CancelFlag()
+    cancelled.cancel()
+    #expect(try data.flow(of: 2, model: 1, cancel: cancelled) == nil)
+    #expect(throws: ExploreProblem.self) { try data.flow(of: 2, model: 5, cancel: CancelFlag()) }
+  }
+
   @Test func risksAndAUCMatchTheModel() throws {
     let (data, models) = try Self.provider()
     let patients = Array(Self.cohort.patients.indices)

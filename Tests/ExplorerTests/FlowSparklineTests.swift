@@ -38,8 +38,11 @@ import Pipeline
 
   @Test func changeAlongThePathIsInPerCentOfTheValueAtX() {
     #expect(Sparkline.change([0, 1, 3, 4, 6], centre: 2) == "+200%")
-    #expect(Sparkline.change([10, 10.5, 10.1], centre: 1) == "+1.0%", "0.1 / 10.5 = 0.95%")
-    #expect(Sparkline.change([3, 3, 3], centre: 1) == "0.0%")
+    #expect(Sparkline.change([10, 10.5, 10.1], centre: 1) == "+0.95%", "0.1 / 10.5")
+    #expect(Sparkline.change([10, 10.5, 10.05], centre: 1) == "+0.48%")
+    #expect(Sparkline.change([2000, 2000.01, 1999.99], centre: 1) == "-0.00%", "the direction survives rounding")
+    #expect(Sparkline.change([1, 1.5, 1.3], centre: 1) == "+20%")
+    #expect(Sparkline.change([3, 3, 3], centre: 1) == "0.00%")
     #expect(Sparkline.change([6, 0, -6], centre: 1) == "-12.00", "value 0 at x: in the feature's units")
     #expect(Sparkline.change([-2, nil, 10], centre: 1) == "+12.00", "undefined at x: in the feature's units")
     #expect(Sparkline.change([nil, 1, 2], centre: 1) == nil)
@@ -75,7 +78,7 @@ import Pipeline
     let volumeRow = screen.text(row: try flowRow(box, "[x] 1 shape.volume", model: 0).y)
     #expect(volumeRow.contains("-12.00"), "value 0 at x: the change in units \(volumeRow)")
     #expect(screen.text(row: try flowRow(box, "[x] 4 texture.contrast", model: 0).y).contains("+200%"))
-    #expect(screen.text(row: try flowRow(box, "[x] 3 intensity.mean", model: 0).y).contains("0.0%"))
+    #expect(screen.text(row: try flowRow(box, "[x] 3 intensity.mean", model: 0).y).contains("0.00%"))
 
     // A feature undefined at x has a gap there; disabled features take no flow line.
     _ = box.press(.char("5"))

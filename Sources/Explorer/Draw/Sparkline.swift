@@ -56,13 +56,14 @@ package enum Sparkline {
       return nil
     }
     let delta = last - first
-    let sign = delta > 0 ? "+" : ""
+    // The sign is spelled out even where the digits round to zero: the direction is the point.
+    let sign = delta > 0 ? "+" : delta < 0 ? "-" : ""
     if centre >= 0, centre < values.count, let atX = values[centre], atX.isFinite, atX != 0 {
-      let percent = delta / abs(atX) * 100
-      if abs(percent) < 10_000 {
-        return sign + Format.fixed(percent, digits: abs(percent) < 10 ? 1 : 0) + "%"
+      let percent = abs(delta / atX * 100)
+      if percent < 10_000 {
+        return sign + Format.fixed(percent, digits: percent >= 10 ? 0 : percent >= 1 ? 1 : 2) + "%"
       }
     }
-    return sign + Format.general(delta)
+    return sign + Format.general(abs(delta))
   }
 }
