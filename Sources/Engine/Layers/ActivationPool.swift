@@ -1,7 +1,7 @@
 // An activation followed by MaxPool2d, run as one unit. Only a window's winner w carries anything
 // through the pool, so the activation's derivatives are needed only at the winners: the forward
 // pass records them per pooled value, and the later passes touch the full-size buffers once.
-//   forward   y = max of the window of a = σ(z); σ'(z_w), σ''(z_w) kept (ReLU: z_w)
+//   forward   y = max of the window of a = σ(z); z_w kept, σ'(z_w), σ''(z_w) from it when needed
 //   tangent   ẏ = σ'(z_w) ż_w                     (ż_w kept; ȧ is never formed)
 //   backward  z̄_w = σ'(z_w) ȳ (+ σ''(z_w) ż_w ǧ),  ż̄_w = σ'(z_w) ǧ;  0 at every other input
 // (ǧ: the tangent adjoint of the pooled value). The expressions are those of the two layers apart
@@ -38,20 +38,35 @@ extension ActivationLayer {
       }
       store16(best, p.valOut + o)
       UnsafeMutableRawPointer(winners + o).storeBytes(of: index, as: SIMD16<Int32>.self)
+      store16(z, kept.z + o)
+    }
+  }
+
+  /// σ'(z_w) (and σ''(z_w) with `curvature`) from the kept z_w, in a pass of its own: a tight
+  /// loop over the pooled values overlaps the long exp-and-divide chains of many vectors, which
+  /// the window loops cannot (ReLU keeps z_w itself as its "slope").
+  private func prepareDerivatives(_ pool: MaxPool2dLayer, _ p: LayerBuffers, curvature: Bool) {
+    let kept = pool.winnerValues(p.scratch)
+    let n = pool.output.count
+    var i = 0
+    while i < n {
+      let z = load16(kept.z + i)
       switch kind {
       case .silu:
         let s = sigmoid16(z)
         let oneMinus: F16 = 1 - s
-        store16(s * (1 + z * oneMinus), kept.slope + o)
-        store16(s * oneMinus * (2 + z * (1 - 2 * s)), kept.curvature + o)
+        store16(s * (1 + z * oneMinus), kept.slope + i)
+        if curvature { store16(s * oneMinus * (2 + z * (1 - 2 * s)), kept.curvature + i) }
       case .relu:
-        store16(z, kept.slope + o)
+        store16(z, kept.slope + i)
       }
+      i += 16
     }
   }
 
   /// The tangent of activation-then-pool: `p.tanOut` from `b.tan`.
   func tangentThroughPool(_ pool: MaxPool2dLayer, _ b: LayerBuffers, _ p: LayerBuffers) {
+    prepareDerivatives(pool, p, curvature: true)
     let winners = UnsafePointer(pool.winners(p.scratch)), kept = pool.winnerValues(p.scratch)
     pool.forEachPooledVector { o, window in
       let winner = UnsafeRawPointer(winners + o).loadUnaligned(as: SIMD16<Int32>.self)
@@ -72,6 +87,8 @@ extension ActivationLayer {
   func backwardThroughPool(_ pool: MaxPool2dLayer, _ b: LayerBuffers, _ p: LayerBuffers, options: BackwardOptions) {
     guard options.needInputAdjoint else { return }
     let dual = options.dual
+    // The dual pass follows `tangentThroughPool`, which prepared both derivatives.
+    if !dual { prepareDerivatives(pool, p, curvature: false) }
     let winners = UnsafePointer(pool.winners(p.scratch)), kept = pool.winnerValues(p.scratch)
     pool.forEachPooledVector { o, window in
       let winner = UnsafeRawPointer(winners + o).loadUnaligned(as: SIMD16<Int32>.self)

@@ -14,19 +14,21 @@ struct MaxPool2dLayer: NetworkLayer {
     BufferShape(channels: input.channels, height: input.height / size, width: input.width / size, stride: input.stride)
   }
   /// The winners, then (used when an activation is fused with this pool, see ActivationPool.swift)
-  /// the activation's slope and curvature at the winners and the winners' input tangents.
-  var scratchCount: Int { 4 * output.count }
+  /// the activation's input, slope and curvature at the winners and the winners' input tangents.
+  var scratchCount: Int { 5 * output.count }
 
   /// The winners' input indices (one per output element) in this layer's scratch.
   func winners(_ scratch: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Int32> {
     UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: Int32.self)
   }
 
-  /// Per-output values kept for a fused activation: σ'(z_w) (ReLU: z_w), σ''(z_w), ż_w.
-  func winnerValues(_ scratch: UnsafeMutablePointer<Float>)
-    -> (slope: UnsafeMutablePointer<Float>, curvature: UnsafeMutablePointer<Float>, tangent: UnsafeMutablePointer<Float>) {
+  /// Per-output values kept for a fused activation: z_w, σ'(z_w) (ReLU: z_w), σ''(z_w), ż_w.
+  func winnerValues(_ scratch: UnsafeMutablePointer<Float>) -> (
+    z: UnsafeMutablePointer<Float>, slope: UnsafeMutablePointer<Float>, curvature: UnsafeMutablePointer<Float>,
+    tangent: UnsafeMutablePointer<Float>
+  ) {
     let n = output.count
-    return (scratch + n, scratch + 2 * n, scratch + 3 * n)
+    return (scratch + n, scratch + 2 * n, scratch + 3 * n, scratch + 4 * n)
   }
 
   func forward(_ b: LayerBuffers, weights: UnsafePointer<Float>) {
