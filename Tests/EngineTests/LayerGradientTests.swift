@@ -39,6 +39,12 @@ import Engine
       .conv2d(name: "c", inChannels: 3, outChannels: 4, kernel: 3, padding: 1), .silu, .maxPool2d(size: 2),
       .conv2d(name: "d", inChannels: 4, outChannels: 4, kernel: 3, padding: 1), .silu, .globalAvgPool,
       .linear(name: "fc", inFeatures: 4, outFeatures: 1)])),
+    Case(label: "relu and stacked activations fused with maxpool2d (9×9, remainders; a pool after a bare conv)",
+         architecture: Architecture(input: [3, 9, 9], layers: [
+      .conv2d(name: "c", inChannels: 3, outChannels: 4, kernel: 3, padding: 1), .relu, .maxPool2d(size: 2),
+      .conv2d(name: "d", inChannels: 4, outChannels: 4, kernel: 3, padding: 1), .silu, .relu, .maxPool2d(size: 2),
+      .conv2d(name: "e", inChannels: 4, outChannels: 4, kernel: 1, padding: 0), .maxPool2d(size: 2), .globalAvgPool,
+      .linear(name: "fc", inFeatures: 4, outFeatures: 1)])),
     Case(label: "linear head with activation", architecture: Architecture(input: [2, 5, 5], layers: [
       .conv2d(name: "c", inChannels: 2, outChannels: 3, kernel: 3, padding: 1), .globalAvgPool,
       .linear(name: "h", inFeatures: 3, outFeatures: 5), .silu,

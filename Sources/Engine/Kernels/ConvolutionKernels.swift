@@ -43,6 +43,71 @@ struct ConvolutionEpilogue {
   }
 }
 
+/// Convolution geometry known at compile time, for the specialised copies of `convolve`: pixel
+/// stride of the input, input channels, kernel size, output stride (0: known only at run time).
+protocol ConvolutionShape {
+  static var pixelStride: Int { get }
+  static var inChannels: Int { get }
+  static var kernel: Int { get }
+  static var outStride: Int { get }
+}
+
+/// Every size from the arguments.
+enum RuntimeShape: ConvolutionShape {
+  static var pixelStride: Int { 0 }
+  static var inChannels: Int { 0 }
+  static var kernel: Int { 0 }
+  static var outStride: Int { 0 }
+}
+
+/// FGF-CNN's passes: the image layer's forward and tangent (3 channels at stride 3 → 16).
+enum ImageForwardShape: ConvolutionShape {
+  static var pixelStride: Int { 3 }
+  static var inChannels: Int { 3 }
+  static var kernel: Int { 3 }
+  static var outStride: Int { 16 }
+}
+
+/// conv2 forward and tangent.
+enum Shape16To32: ConvolutionShape {
+  static var pixelStride: Int { 16 }
+  static var inChannels: Int { 16 }
+  static var kernel: Int { 3 }
+  static var outStride: Int { 32 }
+}
+
+/// conv3 forward and tangent.
+enum Shape32To64: ConvolutionShape {
+  static var pixelStride: Int { 32 }
+  static var inChannels: Int { 32 }
+  static var kernel: Int { 3 }
+  static var outStride: Int { 64 }
+}
+
+/// conv2's input adjoint.
+enum Shape32To16: ConvolutionShape {
+  static var pixelStride: Int { 32 }
+  static var inChannels: Int { 32 }
+  static var kernel: Int { 3 }
+  static var outStride: Int { 16 }
+}
+
+/// conv3's input adjoint.
+enum Shape64To32: ConvolutionShape {
+  static var pixelStride: Int { 64 }
+  static var inChannels: Int { 64 }
+  static var kernel: Int { 3 }
+  static var outStride: Int { 32 }
+}
+
+/// The image layer's input adjoint into im2col columns (1×1, 16 channels → 32 column lanes).
+enum PointwiseShape16To32: ConvolutionShape {
+  static var pixelStride: Int { 16 }
+  static var inChannels: Int { 16 }
+  static var kernel: Int { 1 }
+  static var outStride: Int { 32 }
+}
+
 enum ConvolutionKernels {
   /// out[y][x][co] = bias[co] + Σ in[y+ky][x+kx][ci] · w[((ky·k+kx)·inChannels + ci)·outStride + co]
   /// for y < height, x < width, co < outStride (a multiple of 16); `out` rows are `width·outStride`.
@@ -52,7 +117,47 @@ enum ConvolutionKernels {
     weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outStride: Int,
     output: UnsafeMutablePointer<Float>, height: Int, width: Int, epilogue: ConvolutionEpilogue? = nil
   ) {
+    // Copies specialised for the shapes FGF-CNN's passes use: with the pixel stride, channel count,
+    // kernel size and output stride known at compile time, the 16 input values of a block are
+    // addressed by constant displacements from one pointer (a run-time stride costs an address
+    // computation per broadcast), the channel loop unrolls, and only the needed block is kept.
     let s = input.pixelStride
+    switch (s, inChannels, k, outStride) {
+    case (3, 3, 3, 16):
+      convolveRows(ImageForwardShape.self, input: input, s: s, inChannels: inChannels, k: k, weights: weights, bias: bias,
+                   outStride: outStride, output: output, height: height, width: width, epilogue: epilogue)
+    case (16, 16, 3, 32):
+      convolveRows(Shape16To32.self, input: input, s: s, inChannels: inChannels, k: k, weights: weights, bias: bias,
+                   outStride: outStride, output: output, height: height, width: width, epilogue: epilogue)
+    case (32, 32, 3, 64):
+      convolveRows(Shape32To64.self, input: input, s: s, inChannels: inChannels, k: k, weights: weights, bias: bias,
+                   outStride: outStride, output: output, height: height, width: width, epilogue: epilogue)
+    case (32, 32, 3, 16):
+      convolveRows(Shape32To16.self, input: input, s: s, inChannels: inChannels, k: k, weights: weights, bias: bias,
+                   outStride: outStride, output: output, height: height, width: width, epilogue: epilogue)
+    case (64, 64, 3, 32):
+      convolveRows(Shape64To32.self, input: input, s: s, inChannels: inChannels, k: k, weights: weights, bias: bias,
+                   outStride: outStride, output: output, height: height, width: width, epilogue: epilogue)
+    case (16, 16, 1, 32):
+      convolveRows(PointwiseShape16To32.self, input: input, s: s, inChannels: inChannels, k: k, weights: weights, bias: bias,
+                   outStride: outStride, output: output, height: height, width: width, epilogue: epilogue)
+    default:
+      convolveRows(RuntimeShape.self, input: input, s: s, inChannels: inChannels, k: k, weights: weights, bias: bias,
+                   outStride: outStride, output: output, height: height, width: width, epilogue: epilogue)
+    }
+  }
+
+  /// The body of `convolve`, specialised per `Shape` (a generic specialisation is a separate
+  /// function with the shape's constants folded in; 0 means "use the run-time value").
+  private static func convolveRows<Shape: ConvolutionShape>(
+    _ shape: Shape.Type, input: PaddedImage, s runtimeS: Int, inChannels runtimeInChannels: Int, k runtimeK: Int,
+    weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outStride runtimeOutStride: Int,
+    output: UnsafeMutablePointer<Float>, height: Int, width: Int, epilogue: ConvolutionEpilogue?
+  ) {
+    let s = Shape.pixelStride > 0 ? Shape.pixelStride : runtimeS
+    let inChannels = Shape.inChannels > 0 ? Shape.inChannels : runtimeInChannels
+    let k = Shape.kernel > 0 ? Shape.kernel : runtimeK
+    let outStride = Shape.outStride > 0 ? Shape.outStride : runtimeOutStride
     for y in 0..<height {
       let rowOrigin = input.base + y * input.rowStride
       let rowOut = output + y * width * outStride
@@ -284,6 +389,99 @@ enum ConvolutionKernels {
             store16(a12, d + 12 * o); store16(a13, d + 13 * o); store16(a14, d + 14 * o); store16(a15, d + 15 * o)
           }
         }
+      }
+    }
+  }
+
+  /// dw[(ky·run + j)·outStride + co] (+)= Σ_{y,x} in[(y+ky)·rowStride + x·pixelStride + j] · adj[(y·width+x)·outStride + co]
+  /// for j < run ≤ 16 and ky < rows: the weight gradient of a convolution whose input pixels hold
+  /// exactly C_in channels, so that one kernel row's k pixels are a contiguous run of k·C_in floats
+  /// (the image layer: 3·3 = 9). It reads the bordered image itself (no im2col columns), with one
+  /// accumulator per run element; the rows of dw are the unrolled layout's rows tap·C_in + ci.
+  static func accumulateRunWeightGradient(
+    input: PaddedImage, run: Int, rows: Int, adjoint: UnsafePointer<Float>, outStride: Int,
+    height: Int, width: Int, weightGradient dw: UnsafeMutablePointer<Float>, overwrite: Bool = false
+  ) {
+    precondition(run >= 1 && run <= 16, "a run holds 1 to 16 floats")
+    // The image layer's run (3×3 kernel, 3 channels) as a constant: unused accumulators vanish.
+    if run == 9 {
+      runWeightGradient(input: input, run: 9, rows: rows, adjoint: adjoint, outStride: outStride,
+                        height: height, width: width, dw: dw, overwrite: overwrite)
+    } else {
+      runWeightGradient(input: input, run: run, rows: rows, adjoint: adjoint, outStride: outStride,
+                        height: height, width: width, dw: dw, overwrite: overwrite)
+    }
+  }
+
+  @inline(__always)
+  private static func runWeightGradient(
+    input: PaddedImage, run: Int, rows: Int, adjoint: UnsafePointer<Float>, outStride o: Int,
+    height: Int, width: Int, dw: UnsafeMutablePointer<Float>, overwrite: Bool
+  ) {
+    for ky in 0..<rows {
+      for tile in stride(from: 0, to: o, by: 16) {
+        let d = dw + ky * run * o + tile
+        var a0 = F16(), a1 = F16(), a2 = F16(), a3 = F16(), a4 = F16(), a5 = F16(), a6 = F16(), a7 = F16()
+        var a8 = F16(), a9 = F16(), a10 = F16(), a11 = F16(), a12 = F16(), a13 = F16(), a14 = F16(), a15 = F16()
+        if !overwrite {
+          a0 = load16(d + 0 * o)
+          if run > 1 { a1 = load16(d + 1 * o) }
+          if run > 2 { a2 = load16(d + 2 * o) }
+          if run > 3 { a3 = load16(d + 3 * o) }
+          if run > 4 { a4 = load16(d + 4 * o) }
+          if run > 5 { a5 = load16(d + 5 * o) }
+          if run > 6 { a6 = load16(d + 6 * o) }
+          if run > 7 { a7 = load16(d + 7 * o) }
+          if run > 8 { a8 = load16(d + 8 * o) }
+          if run > 9 { a9 = load16(d + 9 * o) }
+          if run > 10 { a10 = load16(d + 10 * o) }
+          if run > 11 { a11 = load16(d + 11 * o) }
+          if run > 12 { a12 = load16(d + 12 * o) }
+          if run > 13 { a13 = load16(d + 13 * o) }
+          if run > 14 { a14 = load16(d + 14 * o) }
+          if run > 15 { a15 = load16(d + 15 * o) }
+        }
+        for y in 0..<height {
+          var q = input.base + (y + ky) * input.rowStride
+          var g = adjoint + y * width * o + tile
+          for _ in 0..<width {
+            let h = load16(g)
+            a0 = a0.addingProduct(F16(repeating: q[0]), h)
+            if run > 1 { a1 = a1.addingProduct(F16(repeating: q[1]), h) }
+            if run > 2 { a2 = a2.addingProduct(F16(repeating: q[2]), h) }
+            if run > 3 { a3 = a3.addingProduct(F16(repeating: q[3]), h) }
+            if run > 4 { a4 = a4.addingProduct(F16(repeating: q[4]), h) }
+            if run > 5 { a5 = a5.addingProduct(F16(repeating: q[5]), h) }
+            if run > 6 { a6 = a6.addingProduct(F16(repeating: q[6]), h) }
+            if run > 7 { a7 = a7.addingProduct(F16(repeating: q[7]), h) }
+            if run > 8 { a8 = a8.addingProduct(F16(repeating: q[8]), h) }
+            if run > 9 { a9 = a9.addingProduct(F16(repeating: q[9]), h) }
+            if run > 10 { a10 = a10.addingProduct(F16(repeating: q[10]), h) }
+            if run > 11 { a11 = a11.addingProduct(F16(repeating: q[11]), h) }
+            if run > 12 { a12 = a12.addingProduct(F16(repeating: q[12]), h) }
+            if run > 13 { a13 = a13.addingProduct(F16(repeating: q[13]), h) }
+            if run > 14 { a14 = a14.addingProduct(F16(repeating: q[14]), h) }
+            if run > 15 { a15 = a15.addingProduct(F16(repeating: q[15]), h) }
+            q += input.pixelStride
+            g += o
+          }
+        }
+        store16(a0, d + 0 * o)
+        if run > 1 { store16(a1, d + 1 * o) }
+        if run > 2 { store16(a2, d + 2 * o) }
+        if run > 3 { store16(a3, d + 3 * o) }
+        if run > 4 { store16(a4, d + 4 * o) }
+        if run > 5 { store16(a5, d + 5 * o) }
+        if run > 6 { store16(a6, d + 6 * o) }
+        if run > 7 { store16(a7, d + 7 * o) }
+        if run > 8 { store16(a8, d + 8 * o) }
+        if run > 9 { store16(a9, d + 9 * o) }
+        if run > 10 { store16(a10, d + 10 * o) }
+        if run > 11 { store16(a11, d + 11 * o) }
+        if run > 12 { store16(a12, d + 12 * o) }
+        if run > 13 { store16(a13, d + 13 * o) }
+        if run > 14 { store16(a14, d + 14 * o) }
+        if run > 15 { store16(a15, d + 15 * o) }
       }
     }
   }

@@ -11,9 +11,10 @@
 //   the input adjoint is the bordered output adjoint convolved with flipped weights.
 //   Scratch: bordered input, bordered tangent input, bordered output adjoint.
 // - unrolled (the image, S_in = C_in, e.g. 3): the forward and tangent passes still convolve the
-//   bordered image directly (input values are broadcast, so any stride works), but the weight
-//   gradient, which vectorises over input channels, reads im2col columns of k·k·C_in values
-//   (padded to 16), built only when it is needed; the input adjoint is the 1×1 convolution of ȳ
+//   bordered image directly (input values are broadcast, so any stride works); the weight
+//   gradient reads each kernel row's run of k·C_in contiguous floats straight from the bordered
+//   image when the run fits a vector (the 3×3 image layer: 9), else im2col columns of k·k·C_in
+//   values (padded to 16), built only when they are needed; the input adjoint is the 1×1 convolution of ȳ
 //   with Wᵀ into columns, folded back onto the image (col2im). Scratch: bordered input and its
 //   columns (twice: primal and tangent), the adjoint columns, the bordered input adjoint.
 
@@ -49,6 +50,9 @@ struct Conv2dLayer: NetworkLayer {
   // MARK: geometry
 
   private var taps: Int { kernel * kernel }
+  /// Whether one kernel row of the exact-stride image (k·C_in floats) fits a vector, so the weight
+  /// gradient reads the bordered image directly instead of im2col columns.
+  private var runsFitVector: Bool { kernel * inChannels <= vectorLanes }
   /// im2col column length: k·k·C_in padded to whole vectors.
   private var columnLanes: Int { roundUpToLanes(taps * inChannels) }
   private var borderedHeight: Int { input.height + 2 * padding }
@@ -205,21 +209,34 @@ struct Conv2dLayer: NetworkLayer {
 
   func backward(_ b: LayerBuffers, weights: UnsafePointer<Float>, options: BackwardOptions) {
     if let gradients = options.gradients {
-      if unrolled {
-        buildColumns(b.scratch, 0)
-        if options.dual { buildColumns(b.scratch, 1) }
-      }
       let g = gradients + packedGradientOffset
-      let lanes = unrolled ? columnLanes : input.stride, k = unrolled ? 1 : kernel
-      ConvolutionKernels.accumulateWeightGradient(
-        input: operand(b.scratch, 0).image, inLanes: lanes, kernel: k,
-        adjoint: b.adjOut, outStride: output.stride, height: output.height, width: output.width,
-        weightGradient: g, overwrite: true)
-      if options.dual {
+      if unrolled && runsFitVector {
+        // Short kernel rows (the image layer): straight from the bordered image, no columns.
+        let run = kernel * inChannels
+        ConvolutionKernels.accumulateRunWeightGradient(
+          input: borderedImage(b.scratch, 0), run: run, rows: kernel, adjoint: b.adjOut, outStride: output.stride,
+          height: output.height, width: output.width, weightGradient: g, overwrite: true)
+        if options.dual {
+          ConvolutionKernels.accumulateRunWeightGradient(
+            input: borderedImage(b.scratch, 1), run: run, rows: kernel, adjoint: b.tadjOut, outStride: output.stride,
+            height: output.height, width: output.width, weightGradient: g)
+        }
+      } else {
+        if unrolled {
+          buildColumns(b.scratch, 0)
+          if options.dual { buildColumns(b.scratch, 1) }
+        }
+        let lanes = unrolled ? columnLanes : input.stride, k = unrolled ? 1 : kernel
         ConvolutionKernels.accumulateWeightGradient(
-          input: operand(b.scratch, 1).image, inLanes: lanes, kernel: k,
-          adjoint: b.tadjOut, outStride: output.stride, height: output.height, width: output.width,
-          weightGradient: g)
+          input: operand(b.scratch, 0).image, inLanes: lanes, kernel: k,
+          adjoint: b.adjOut, outStride: output.stride, height: output.height, width: output.width,
+          weightGradient: g, overwrite: true)
+        if options.dual {
+          ConvolutionKernels.accumulateWeightGradient(
+            input: operand(b.scratch, 1).image, inLanes: lanes, kernel: k,
+            adjoint: b.tadjOut, outStride: output.stride, height: output.height, width: output.width,
+            weightGradient: g)
+        }
       }
       let biasGradient = g + weightGradientCount
       for tile in stride(from: 0, to: output.stride, by: 16) {

@@ -4,7 +4,8 @@
 //             window order wins ties, as PyTorch)
 //   tangent   ẏ = ẋ[winner]
 //   backward  x̄[winner] = ȳ, 0 elsewhere (and the same for the tangent adjoint)
-// Scratch: the winners' input indices, stored as Int32 bit patterns in the float scratch.
+// Scratch: the winners' input indices, stored as Int32 bit patterns in the float scratch, and
+// the values a fused activation keeps (ActivationPool.swift).
 
 struct MaxPool2dLayer: NetworkLayer {
   let size: Int
@@ -12,10 +13,22 @@ struct MaxPool2dLayer: NetworkLayer {
   var output: BufferShape {
     BufferShape(channels: input.channels, height: input.height / size, width: input.width / size, stride: input.stride)
   }
-  var scratchCount: Int { output.count }
+  /// The winners, then (used when an activation is fused with this pool, see ActivationPool.swift)
+  /// the activation's input, slope and curvature at the winners and the winners' input tangents.
+  var scratchCount: Int { 5 * output.count }
 
-  private func winners(_ scratch: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Int32> {
+  /// The winners' input indices (one per output element) in this layer's scratch.
+  func winners(_ scratch: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Int32> {
     UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: Int32.self)
+  }
+
+  /// Per-output values kept for a fused activation: z_w, σ'(z_w) (ReLU: z_w), σ''(z_w), ż_w.
+  func winnerValues(_ scratch: UnsafeMutablePointer<Float>) -> (
+    z: UnsafeMutablePointer<Float>, slope: UnsafeMutablePointer<Float>, curvature: UnsafeMutablePointer<Float>,
+    tangent: UnsafeMutablePointer<Float>
+  ) {
+    let n = output.count
+    return (scratch + n, scratch + 2 * n, scratch + 3 * n, scratch + 4 * n)
   }
 
   func forward(_ b: LayerBuffers, weights: UnsafePointer<Float>) {
@@ -102,6 +115,12 @@ struct MaxPool2dLayer: NetworkLayer {
       }
       for i in 0..<out.count { adj[Int(win[i])] = adjOut[i] }
     }
+    clearUnpooled(adj)
+  }
+
+  /// Zeroes the input rows and columns that no window covers (floor mode), in an input-shaped buffer.
+  func clearUnpooled(_ adj: UnsafeMutablePointer<Float>) {
+    let s = input.stride, out = output
     let usedRows = out.height * size, usedColumns = out.width * size
     if usedRows < input.height {
       (adj + usedRows * input.width * s).update(repeating: 0, count: (input.height - usedRows) * input.width * s)
@@ -111,6 +130,45 @@ struct MaxPool2dLayer: NetworkLayer {
         (adj + (y * input.width + usedColumns) * s).update(repeating: 0, count: (input.width - usedColumns) * s)
       }
     }
+  }
+
+  /// Calls `body(o, window)` for every 16-channel vector of the output (offset o) with the input
+  /// offsets of its window's vectors, in window order. The channel stride must be a multiple of 16.
+  @inline(__always)
+  func forEachPooledVector(_ body: (_ o: Int, _ window: PoolWindow) -> Void) {
+    let s = input.stride, out = output
+    for oy in 0..<out.height {
+      for ox in 0..<out.width {
+        for c in stride(from: 0, to: s, by: 16) {
+          let first = ((oy * size) * input.width + ox * size) * s + c
+          body((oy * out.width + ox) * s + c, PoolWindow(first: first, size: size, rowStep: input.width * s, pixelStep: s))
+        }
+      }
+    }
+  }
+}
+
+/// The input offsets of one pooling window's elements (one channel vector), in window order.
+struct PoolWindow: Sequence, IteratorProtocol {
+  let first: Int
+  let size: Int
+  let rowStep: Int
+  let pixelStep: Int
+  private var dy = 0, dx = 0
+
+  init(first: Int, size: Int, rowStep: Int, pixelStep: Int) {
+    self.first = first
+    self.size = size
+    self.rowStep = rowStep
+    self.pixelStep = pixelStep
+  }
+
+  mutating func next() -> Int? {
+    guard dy < size else { return nil }
+    let at = first + dy * rowStep + dx * pixelStep
+    dx += 1
+    if dx == size { dx = 0; dy += 1 }
+    return at
   }
 }
 

@@ -1,7 +1,10 @@
 // Workspace: the per-sample buffers of one worker thread (values, tangents, adjoints, tangent
 // adjoints of every layer boundary, and each layer's scratch), allocated once and reused, and the
 // per-sample passes over them. Buffers are channels-last; inputs and input gradients cross the
-// boundary in PyTorch's channels-first order [C][H][W].
+// boundary in PyTorch's channels-first order [C][H][W]. Two pairs of layers run fused: a
+// convolution computes the activation after it as its epilogue, and an activation followed by a
+// max pool runs as one unit in every pass (ActivationPool.swift; the activation's own buffers
+// that the fusion makes unnecessary — sigmoid, ȧ, the pool's input adjoint — are not written).
 
 final class Workspace {
   let network: Network
@@ -62,10 +65,14 @@ final class Workspace {
     let layers = network.layers
     var i = 0
     while i < layers.count {
-      // A convolution followed by an activation computes both while its output is in cache.
       if i + 1 < layers.count, let conv = layers[i] as? Conv2dLayer, let activation = layers[i + 1] as? ActivationLayer {
-        conv.forward(buffers(i), weights: weights, epilogue: activation.epilogue(buffers(i + 1)))
+        // A convolution followed by an activation computes both while its output is in cache.
+        let sigmoidNeeded = fusedPool(after: i + 1) == nil
+        conv.forward(buffers(i), weights: weights, epilogue: activation.epilogue(buffers(i + 1), keepSigmoid: sigmoidNeeded))
         i += 2
+      } else if case let (activation, pool)? = fusedPool(after: i - 1) {
+        activation.forwardThroughPool(pool, buffers(i - 1), buffers(i))
+        i += 1
       } else {
         layers[i].forward(buffers(i), weights: weights)
         i += 1
@@ -74,14 +81,19 @@ final class Workspace {
     return val[layers.count][0]
   }
 
+  /// The activation at `index` and the pool after it, when they run fused (ActivationPool.swift).
+  private func fusedPool(after index: Int) -> (ActivationLayer, MaxPool2dLayer)? {
+    let layers = network.layers
+    guard index >= 0, index + 1 < layers.count, let activation = layers[index] as? ActivationLayer,
+          let pool = layers[index + 1] as? MaxPool2dLayer, activation.fuses(with: pool) else { return nil }
+    return (activation, pool)
+  }
+
   /// ∇ₓf of the last forward sample, written channels-first into `u`.
   func inputGradient(weights: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
     let last = network.layers.count
     adj[last][0] = 1
-    let options = BackwardOptions(dual: false, needInputAdjoint: true, gradients: nil)
-    for i in stride(from: last - 1, through: 0, by: -1) {
-      network.layers[i].backward(buffers(i), weights: weights, options: options)
-    }
+    backward(weights: weights) { _ in BackwardOptions(dual: false, needInputAdjoint: true, gradients: nil) }
     let shape = network.buffers[0], pixels = shape.pixels
     for c in 0..<shape.channels {
       for p in 0..<pixels { u[c * pixels + p] = adj[0][p * shape.stride + c] }
@@ -91,7 +103,17 @@ final class Workspace {
   /// The tangent pass along `v` [C][H][W] at the last forward sample; returns ḟ = ⟨∇ₓf, v⟩.
   func tangent(_ v: UnsafePointer<Float>, weights: UnsafePointer<Float>) -> Float {
     load(v, into: tan[0])
-    for (i, layer) in network.layers.enumerated() { layer.tangent(buffers(i), weights: weights) }
+    let layers = network.layers
+    var i = 0
+    while i < layers.count {
+      if case let (activation, pool)? = fusedPool(after: i) {
+        activation.tangentThroughPool(pool, buffers(i), buffers(i + 1))
+        i += 2
+      } else {
+        layers[i].tangent(buffers(i), weights: weights)
+        i += 1
+      }
+    }
     return tan[network.layers.count][0]
   }
 
@@ -103,9 +125,24 @@ final class Workspace {
     let last = network.layers.count
     adj[last][0] = outputAdjoint
     tadj[last][0] = tangentAdjoint ?? 0
-    for i in stride(from: last - 1, through: 0, by: -1) {
-      let options = BackwardOptions(dual: tangentAdjoint != nil, needInputAdjoint: i > 0, gradients: gradient)
-      network.layers[i].backward(buffers(i), weights: weights, options: options)
+    backward(weights: weights) { i in
+      BackwardOptions(dual: tangentAdjoint != nil, needInputAdjoint: i > 0, gradients: gradient)
+    }
+  }
+
+  /// The layers' backward passes, last to first, with `options(i)` for layer i; an activation
+  /// followed by a pool runs as one fused pass (its options are the activation's).
+  private func backward(weights: UnsafePointer<Float>, options: (Int) -> BackwardOptions) {
+    let layers = network.layers
+    var i = layers.count - 1
+    while i >= 0 {
+      if case let (activation, pool)? = fusedPool(after: i - 1) {
+        activation.backwardThroughPool(pool, buffers(i - 1), buffers(i), options: options(i - 1))
+        i -= 2
+      } else {
+        layers[i].backward(buffers(i), weights: weights, options: options(i))
+        i -= 1
+      }
     }
   }
 }
