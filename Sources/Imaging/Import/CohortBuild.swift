@@ -52,6 +52,10 @@ final class CohortBuild {
                         hint: "run the same command again to resume it, or remove \(partial) to start over")
       }
       try loadJournal()
+      // A run killed while `finish` removed the journal may have taken a directory with it.
+      for directory in [partial + "/images", partial + "/masks", journal, journal + "/patients"] {
+        try makeDirectory(directory)
+      }
     } else {
       for directory in [partial, partial + "/images", partial + "/masks", journal, journal + "/patients"] {
         try makeDirectory(directory)
