@@ -108,6 +108,16 @@ corpus_dirs() {
   return 0
 }
 
+# Removes the scratch directories (fgf-fuzz-PID, FuzzSupport.swift) of fuzzers that have exited;
+# those of a fuzzer still running (another run of this script) are left alone.
+clean_scratch() {
+  local directory
+  for directory in /dev/shm/fgf-fuzz-* /tmp/fgf-fuzz-*; do
+    [[ -d $directory ]] || continue
+    kill -0 "${directory##*-}" 2>/dev/null || rm -rf "$directory"
+  done
+}
+
 # Fuzzes target $1 for $2 seconds; prints a summary line; status 1 on a finding.
 run_target() {
   local target=$1 seconds=${2:-600}
@@ -122,7 +132,7 @@ run_target() {
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0} \
     "$OUT/bin/fuzz-$target" "${LIMITS[@]}" -max_total_time="$seconds" -print_final_stats=1 \
     -artifact_prefix="$findings/" "$@" "${dirs[@]}" >"$log" 2>&1 || status=$?
-  rm -rf /dev/shm/fgf-fuzz-* /tmp/fgf-fuzz-* 2>/dev/null || true
+  clean_scratch
   local runs cov features
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo "?")
@@ -169,7 +179,7 @@ case "${1:-help}" in
         status=1
       fi
     done
-    rm -rf /dev/shm/fgf-fuzz-* /tmp/fgf-fuzz-* 2>/dev/null || true
+    clean_scratch
     exit $status ;;
   minimize)
     [[ $# -eq 3 ]] || { say "usage: fuzz.sh minimize TARGET CRASH"; exit 2; }

@@ -40,7 +40,13 @@ import Imaging
   @Test func damagedBytesGiveTheFileReadersErrors() throws {
     let scratch = NIfTIScratch()
     for (name, bytes) in try files() {
-      for damaged in [Array(bytes.dropLast(7)), Array(bytes.prefix(300)), [UInt8](bytes.prefix(2))] {
+      // Cuts into bytes the reader needs. It reads the first volume of a 4-D file only, and stops
+      // decompressing once it has the bytes it needs, so a 4-D file cut after its first volume, or
+      // a .nii.gz cut inside its 8-byte gzip trailer, still reads (Docs/FUZZING.md).
+      var cuts = [Array(bytes.prefix(bytes.count / 2)), [UInt8](bytes.prefix(2))]
+      if !name.hasSuffix(".gz") { cuts.append(Array(bytes.prefix(300))) }
+      if name == "int16.nii" || name == "float32.nii" { cuts.append(Array(bytes.dropLast(7))) }
+      for damaged in cuts {
         let path = scratch.write(name, damaged)
         let fileError = #expect(throws: FileError.self) { try NIfTIFile.read(path) }
         let memoryError = #expect(throws: FileError.self) { try NIfTIFile.decode(damaged, path: path) }

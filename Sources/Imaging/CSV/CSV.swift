@@ -41,11 +41,20 @@ public enum CSV {
   }
 
   static func quoted(_ field: String, alone: Bool) -> String {
+    // A field starting with U+FEFF is quoted too: at the start of a file the parser would take
+    // those bytes for a byte-order mark and drop them.
     let special = field.utf8.contains { $0 == comma || $0 == quote || $0 == cr || $0 == lf }
+      || field.utf8.starts(with: [0xEF, 0xBB, 0xBF])
     if !special && !(alone && field.isEmpty) { return field }
-    var out = "\""
-    for character in field { out += character == "\"" ? "\"\"" : String(character) }
-    return out + "\""
+    // Byte by byte, not by Character: a quote followed by a combining mark is one Character
+    // that is not "\"", and its quote would go undoubled.
+    var out: [UInt8] = [quote]
+    for byte in field.utf8 {
+      out.append(byte)
+      if byte == quote { out.append(quote) }
+    }
+    out.append(quote)
+    return String(decoding: out, as: UTF8.self)
   }
 
   static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")

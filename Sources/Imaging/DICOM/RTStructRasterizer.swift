@@ -95,18 +95,22 @@ public struct RTStructRasterizer {
       }
     }
     guard minY.isFinite, maxY.isFinite else { return }
-    let firstRow = Swift.max(0, Int((Swift.max(minY, -1)).rounded(.up)))
-    let lastRow = Swift.min(rows - 1, Int((Swift.min(maxY, Double(rows))).rounded(.down)))
+    // Coordinates are clamped before they become Int: a contour far outside the image (or a
+    // crossing that overflowed to ±∞) would otherwise trap on the conversion.
+    func clamped(_ value: Double, _ upper: Int) -> Double { Swift.min(Swift.max(value, -1), Double(upper)) }
+    let firstRow = Swift.max(0, Int(clamped(minY, rows).rounded(.up)))
+    let lastRow = Swift.min(rows - 1, Int(clamped(maxY, rows).rounded(.down)))
     guard firstRow <= lastRow else { return }
     var crossings: [Double] = []
     for row in firstRow...lastRow {
       let y = Double(row)
       crossings.removeAll(keepingCapacity: true)
       for polygon in polygons {
-        var previous = polygon[polygon.count - 1]
+        guard var previous = polygon.last else { continue }
         for point in polygon {
           if (previous.y <= y && y < point.y) || (point.y <= y && y < previous.y) {
-            crossings.append(previous.x + (y - previous.y) * (point.x - previous.x) / (point.y - previous.y))
+            let x = previous.x + (y - previous.y) * (point.x - previous.x) / (point.y - previous.y)
+            if !x.isNaN { crossings.append(x) }
           }
           previous = point
         }
@@ -115,8 +119,8 @@ public struct RTStructRasterizer {
       var i = 0
       while i + 1 < crossings.count {
         // Columns c with crossings[i] ≤ c < crossings[i+1].
-        let first = Swift.max(0, Int(Swift.max(crossings[i], -1).rounded(.up)))
-        let last = Swift.min(columns - 1, Int(Swift.min(crossings[i + 1], Double(columns)).rounded(.up)) - 1)
+        let first = Swift.max(0, Int(clamped(crossings[i], columns).rounded(.up)))
+        let last = Swift.min(columns - 1, Int(clamped(crossings[i + 1], columns).rounded(.up)) - 1)
         if first <= last { fill(row, first, last) }
         i += 2
       }

@@ -37,6 +37,14 @@ final class CohortBuild {
       throw FileError(path: trimmed, problem: "already exists", hint: "choose another --out, or remove it to import again")
     }
     let identityPath = partial + "/.import/options.json"
+    // A build without its options.json was killed before it recorded them (only empty directories
+    // and temporaries are there) or while `finish` removed the journal (its cohort.csv and report
+    // are written): there is no journal to resume from, so the build is started over.
+    if lstat(partial, &info) == 0, lstat(identityPath, &info) != 0,
+       CohortBuild.holdsOnlyTemporaries(partial)
+        || (lstat(partial + "/" + CohortCSV.fileName, &info) == 0 && lstat(partial + "/" + CohortImport.reportName, &info) == 0) {
+      CohortBuild.removeTree(partial)
+    }
     if lstat(partial, &info) == 0 {
       let recorded = try? JSONValue.parse(FileIO.read(identityPath, limit: 1 << 20))
       guard let recorded, recorded == identity else {
@@ -44,6 +52,10 @@ final class CohortBuild {
                         hint: "run the same command again to resume it, or remove \(partial) to start over")
       }
       try loadJournal()
+      // A run killed while `finish` removed the journal may have taken a directory with it.
+      for directory in [partial + "/images", partial + "/masks", journal, journal + "/patients"] {
+        try makeDirectory(directory)
+      }
     } else {
       for directory in [partial, partial + "/images", partial + "/masks", journal, journal + "/patients"] {
         try makeDirectory(directory)
@@ -127,6 +139,22 @@ final class CohortBuild {
     guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
       throw FileError(path: path, problem: "cannot create the directory: \(String(cString: strerror(errno)))")
     }
+  }
+
+  /// Whether `path` (a directory) holds no file but writers' temporaries, at any depth.
+  static func holdsOnlyTemporaries(_ path: String) -> Bool {
+    var info = stat()
+    guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return false }
+    for name in FileIO.listDirectory(path) {
+      let child = path + "/" + name
+      guard lstat(child, &info) == 0 else { continue }
+      if (info.st_mode & S_IFMT) == S_IFDIR {
+        if !holdsOnlyTemporaries(child) { return false }
+      } else if !name.contains(".tmp-") {
+        return false
+      }
+    }
+    return true
   }
 
   /// Removes `path` and everything under it (without following links).
