@@ -16,10 +16,11 @@ else
 fi
 export FGF_THREADS=2
 
-SEED=7
-EPOCHS_A=80
+SEED=2
+EPOCHS_A=120
+LR_A=5e-3
 EPOCHS_B=20
-LR=1e-2
+LR_B=1e-2
 LAMBDA_B=10
 FEATURES_B=shape.volume,shape.circularity,texture.contrast
 
@@ -37,8 +38,8 @@ train() {
   mv "$out" "Assets/$name.safetensors"
 }
 
-train model-A --seed "$SEED" --epochs "$EPOCHS_A" --learning-rate "$LR"
-train model-B --init Assets/model-A.safetensors --seed "$SEED" --epochs "$EPOCHS_B" --learning-rate "$LR" \
+train model-A --seed "$SEED" --epochs "$EPOCHS_A" --learning-rate "$LR_A"
+train model-B --init Assets/model-A.safetensors --seed "$SEED" --epochs "$EPOCHS_B" --learning-rate "$LR_B" \
   --lambda "$LAMBDA_B" --features "$FEATURES_B"
 rmdir "$work" 2>/dev/null || true
 sha256sum Assets/model-A.safetensors Assets/model-B.safetensors

@@ -1,7 +1,7 @@
 // The shipped demo models (Assets/model-A.safetensors, model-B.safetensors) load, and the run each
 // file records in fgf.training is DemoModels' recipe (which README and Assets/train-demo-models.sh
-// give as commands): A without the penalty, B with λ and S, both on the demo cohort, same seed,
-// epochs and learning rate, B starting from A's weights, with validation and test figures in fgf.metrics.
+// give as commands): A without the penalty, B with λ and S, both on the demo cohort, same seed and
+// batch size, each its epochs and learning rate, B starting from A's weights, with validation and test figures in fgf.metrics.
 
 import Testing
 import Common
@@ -17,7 +17,7 @@ import Pipeline
       #expect(training["source"]?.stringValue == "demo")
       #expect(training["seed"]?.intValue == Int(DemoModels.seed))
       #expect(training["epochs"]?.intValue == (isB ? DemoModels.epochsB : DemoModels.epochsA))
-      #expect(training["learning_rate"]?.doubleValue == DemoModels.learningRate)
+      #expect(training["learning_rate"]?.doubleValue == (isB ? DemoModels.learningRateB : DemoModels.learningRateA))
       #expect(training["batch_size"]?.intValue == 32)
       #expect(training["augment"]?.boolValue == true)
       #expect(training["lambda"]?.doubleValue == (isB ? DemoModels.lambdaB : 0))
