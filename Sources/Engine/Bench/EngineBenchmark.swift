@@ -18,6 +18,13 @@ public struct BenchmarkResult: Sendable, Codable {
   /// it is about threads × wall time.
   public var medianCPUMilliseconds: Double
   public var runs: Int
+
+  public init(name: String, description: String, medianMilliseconds: Double, minimumMilliseconds: Double,
+              targetMilliseconds: Double, medianCPUMilliseconds: Double, runs: Int) {
+    self.name = name; self.description = description; self.medianMilliseconds = medianMilliseconds
+    self.minimumMilliseconds = minimumMilliseconds; self.targetMilliseconds = targetMilliseconds
+    self.medianCPUMilliseconds = medianCPUMilliseconds; self.runs = runs
+  }
 }
 
 public enum EngineBenchmark {

@@ -10,30 +10,11 @@ import Engine
 import Glibc
 import Imaging
 
-/// A timed workload.
-public struct WorkloadTiming: Sendable, Codable {
-  public var name: String
-  public var description: String
-  public var medianMilliseconds: Double
-  public var minimumMilliseconds: Double
-  public var targetMilliseconds: Double
-  /// Median process CPU time per run (all threads).
-  public var medianCPUMilliseconds: Double
-  public var runs: Int
-
-  public init(name: String, description: String, medianMilliseconds: Double, minimumMilliseconds: Double,
-              targetMilliseconds: Double, medianCPUMilliseconds: Double, runs: Int) {
-    self.name = name; self.description = description; self.medianMilliseconds = medianMilliseconds
-    self.minimumMilliseconds = minimumMilliseconds; self.targetMilliseconds = targetMilliseconds
-    self.medianCPUMilliseconds = medianCPUMilliseconds; self.runs = runs
-  }
-}
-
 public enum PatientBenchmark {
   public static let targetMilliseconds = 20.0
 
   /// Times the workload; `threads` for the models' passes and the feature work.
-  public static func run(threads: Int, runs: Int = 10, warmUp: Int = 3) throws(FileError) -> WorkloadTiming {
+  public static func run(threads: Int, runs: Int = 10, warmUp: Int = 3) throws(FileError) -> BenchmarkResult {
     let cohort = SyntheticCohort.demo()
     guard let patient = cohort.patients.first(where: { $0.split == .test }) ?? cohort.patients.first else {
       throw FileError(path: cohort.name, problem: "the demo cohort has no patients")
@@ -64,7 +45,7 @@ public enum PatientBenchmark {
       cpu.append(cpuMilliseconds() - cpuStart)
       precondition(result.count == models.count)
     }
-    return WorkloadTiming(
+    return BenchmarkResult(
       name: "patient-analysis",
       description: "one demo patient (\(patient.id)): both models' logits and ∇ₓf, all \(FeatureCatalog.all.count) features, "
         + "|cos| and white noise (J = \(analyzer.noise.draws)); \(which)",

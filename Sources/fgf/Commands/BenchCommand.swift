@@ -38,9 +38,9 @@ struct BenchCommand: ParsableCommand {
   func run() throws {
     let workers = threads ?? (ProcessInfo.processInfo.environment["FGF_THREADS"] != nil ? Parallelism.fromEnvironment : 2)
     let note: (String) -> Void = { name in if !json { FileHandle.standardError.write(Data("timing \(name)…\n".utf8)) } }
-    var results: [WorkloadTiming] = []
+    var results: [BenchmarkResult] = []
     if only != Self.patientWorkload {
-      results = EngineBenchmark.run(threads: workers, runs: runs, only: only, progress: note).map(WorkloadTiming.init)
+      results = EngineBenchmark.run(threads: workers, runs: runs, only: only, progress: note)
     }
     if only == nil || only == Self.patientWorkload {
       note(Self.patientWorkload)
@@ -64,13 +64,5 @@ struct BenchCommand: ParsableCommand {
 
 private struct BenchReport: Encodable {
   var threads: Int
-  var results: [WorkloadTiming]
-}
-
-private extension WorkloadTiming {
-  init(_ r: BenchmarkResult) {
-    self.init(name: r.name, description: r.description, medianMilliseconds: r.medianMilliseconds,
-              minimumMilliseconds: r.minimumMilliseconds, targetMilliseconds: r.targetMilliseconds,
-              medianCPUMilliseconds: r.medianCPUMilliseconds, runs: r.runs)
-  }
+  var results: [BenchmarkResult]
 }
