@@ -29,22 +29,26 @@ public final class Trainer {
     self.validation = validation
     state = TrainerState(parameters: model.parameters, adam: Adam(parameterCount: model.layout.count, settings: configuration.adam),
                          completedEpochs: 0, bestEpoch: nil, bestAUC: nil, bestParameters: model.parameters, history: [])
+    if configuration.weightAverage > 0 { state.averagedParameters = model.parameters }
   }
 
   /// Continues the run saved in `checkpoint`. The configuration may differ only in `epochs` and
   /// `threads`; the samples must be the same as before.
   public convenience init(resumingFrom checkpoint: String, training: [TrainingSample], validation: [TrainingSample],
                           configuration: TrainingConfiguration, metadata: [String: String] = [:]) throws(FileError) {
-    let (state, architecture, saved) = try TrainerState.load(checkpoint, adam: configuration.adam)
+    let (state, architecture, saved) = try TrainerState.load(checkpoint, adam: configuration.adam,
+                                                             averaged: configuration.weightAverage > 0)
     var expected = configuration.json
     var stored = saved
-    // Only the epoch count may change.
-    if case let .object(members) = expected { expected = .object(members.filter { $0.key != "epochs" }) }
-    if case let .object(members) = stored { stored = .object(members.filter { $0.key != "epochs" }) }
+    // Only the epoch count may change, and not under a schedule (it sets the schedule's length).
+    if configuration.schedule == .constant {
+      if case let .object(members) = expected { expected = .object(members.filter { $0.key != "epochs" }) }
+      if case let .object(members) = stored { stored = .object(members.filter { $0.key != "epochs" }) }
+    }
     guard expected == stored else {
       throw FileError(path: checkpoint, place: "__metadata__.\(TrainerState.checkpointKey)",
                       problem: "made with a different configuration: \(saved.serialized)",
-                      hint: "resume with the same seed, batch size, λ, positive weight, Adam and augmentation settings")
+                      hint: "resume with the same seed, batch size, λ, positive weight, Adam, schedule, averaging and augmentation settings (and the same epochs under a schedule)")
     }
     let model: Model
     do { model = try Model(architecture: architecture, parameters: state.parameters, metadata: metadata) } catch {
@@ -72,6 +76,7 @@ public final class Trainer {
       model.parameters = state.parameters
       // Adam's state is committed only with a completed epoch, like the parameters.
       var adam = state.adam
+      var average = state.averagedParameters
       var sums = (loss: 0.0, crossEntropy: 0.0, penalty: 0.0, skipped: 0)
       for batch in 0..<batches {
         let members = order[(batch * config.batchSize)..<min(training.count, (batch + 1) * config.batchSize)]
@@ -79,7 +84,7 @@ public final class Trainer {
         x.reserveCapacity(members.count * model.inputCount)
         for index in members {
           let sample = training[index]
-          let augmentation = config.augment ? Augmentation.draw(&random, maxShift: config.maxShift) : .identity
+          let augmentation = config.augment ? Augmentation.draw(&random, maxShift: config.maxShift, rotate: config.rotate) : .identity
           x += augmentation.apply(sample.x, channels: shape[0], height: shape[1], width: shape[2], fill: -1)
           labels.append(sample.label)
           directions.append(config.lambda > 0
@@ -89,7 +94,13 @@ public final class Trainer {
         let result = model.lossAndGradients(x: x, labels: labels, count: members.count, positiveWeight: config.positiveWeight,
                                             lambda: config.lambda, directions: config.lambda > 0 ? directions : nil,
                                             threads: config.threads)
+        adam.settings.learningRate = config.adam.learningRate
+          * config.schedule.factor(step: (epoch - 1) * batches + batch, total: config.epochs * batches)
         adam.update(&model.parameters, gradients: result.gradients)
+        if var current = average.take() {  // take() leaves one owner, so the update is in place
+          WeightAverage.update(&current, with: model.parameters, decay: config.weightAverage, step: adam.step)
+          average = current
+        }
         sums.loss += result.loss; sums.crossEntropy += result.crossEntropy
         sums.penalty += result.penalty; sums.skipped += result.penaltySkipped
         onBatch?(BatchReport(epoch: epoch, batch: batch, batches: batches, loss: result.loss))
@@ -100,7 +111,8 @@ public final class Trainer {
       }
       state.parameters = model.parameters
       state.adam = adam
-      let (auc, validationLoss) = evaluateValidation()
+      state.averagedParameters = average
+      let (auc, validationLoss) = evaluateValidation(state.evaluatedParameters)
       let improved: Bool
       if let auc {
         improved = state.bestAUC.map { auc > $0 } ?? true
@@ -110,7 +122,7 @@ public final class Trainer {
       if improved {
         state.bestEpoch = epoch
         state.bestAUC = auc
-        state.bestParameters = state.parameters
+        state.bestParameters = state.evaluatedParameters
       }
       let divisor = Double(max(batches, 1))
       let report = EpochReport(epoch: epoch, loss: sums.loss / divisor, crossEntropy: sums.crossEntropy / divisor,
@@ -124,9 +136,12 @@ public final class Trainer {
     return outcome(cancelled: cancelled)
   }
 
-  /// Validation AUC and mean BCE_w with the current parameters.
-  private func evaluateValidation() -> (Double?, Double?) {
+  /// Validation AUC and mean BCE_w with `parameters`.
+  private func evaluateValidation(_ parameters: [Float]) -> (Double?, Double?) {
     guard !validation.isEmpty else { return (nil, nil) }
+    let training = model.parameters
+    model.parameters = parameters
+    defer { model.parameters = training }
     let logits = model.logits(validation.flatMap(\.x), count: validation.count, threads: configuration.threads)
     let labels = validation.map(\.label)
     var loss = 0.0

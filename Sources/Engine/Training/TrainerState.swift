@@ -14,6 +14,11 @@ public struct TrainerState: Sendable {
   public var bestAUC: Double?
   public var bestParameters: [Float]
   public var history: [EpochReport]
+  /// The moving average of the weights, when the run keeps one (`TrainingConfiguration.weightAverage`).
+  public var averagedParameters: [Float]? = nil
+
+  /// The weights an epoch is judged by and kept as: the average when there is one.
+  public var evaluatedParameters: [Float] { averagedParameters ?? parameters }
 
   static let checkpointKey = "fgf.checkpoint"
 
@@ -32,11 +37,12 @@ public struct TrainerState: Sendable {
     writer.add("adam.first_moment", shape: [parameters.count], floats: adam.firstMoment)
     writer.add("adam.second_moment", shape: [parameters.count], floats: adam.secondMoment)
     writer.add("best.parameters", shape: [parameters.count], floats: bestParameters)
+    if let averagedParameters { writer.add("average.parameters", shape: [parameters.count], floats: averagedParameters) }
     return writer.encoded()
   }
 
   /// Reads a checkpoint; returns the state, its architecture and the configuration it was made with.
-  static func load(_ path: String, adam settings: AdamSettings) throws(FileError)
+  static func load(_ path: String, adam settings: AdamSettings, averaged: Bool) throws(FileError)
     -> (state: TrainerState, architecture: Architecture, configuration: JSONValue) {
     let file = try SafetensorsFile.read(path)
     func fail(_ place: String, _ problem: String) -> FileError {
@@ -66,9 +72,10 @@ public struct TrainerState: Sendable {
       guard let report = EpochReport(json: item) else { throw fail("__metadata__.\(checkpointKey)", "invalid history entry") }
       history.append(report)
     }
-    let state = TrainerState(parameters: try tensor("parameters"), adam: adam, completedEpochs: completed,
+    var state = TrainerState(parameters: try tensor("parameters"), adam: adam, completedEpochs: completed,
                              bestEpoch: info["best_epoch"]?.intValue, bestAUC: info["best_auc"]?.doubleValue,
                              bestParameters: try tensor("best.parameters"), history: history)
+    if averaged { state.averagedParameters = try tensor("average.parameters") }
     return (state, architecture, configuration)
   }
 }

@@ -2,6 +2,7 @@
 // reports, and the outcome.
 
 import Common
+import Foundation
 
 /// One training or validation sample.
 public struct TrainingSample: Sendable {
@@ -34,6 +35,13 @@ public struct TrainingConfiguration: Sendable, Equatable {
   public var maxShift: Int
   /// Worker threads (does not change results).
   public var threads: Int
+  /// With `augment`: also random quarter turns (the eight symmetries of the square with the flip).
+  public var rotate = false
+  /// How the learning rate moves over the run (Adam's `learningRate` is the starting value).
+  public var schedule: LearningRateSchedule = .constant
+  /// Decay per step of an exponential moving average of the weights (0: none). When set, the
+  /// average is what is validated, kept and saved (see `WeightAverage`).
+  public var weightAverage: Double = 0
   /// What the caller trains with beyond these settings (feature set, data hash, initial model),
   /// recorded in `json` under "context": a checkpoint resumes only with the same context, and the
   /// model file's fgf.training keeps it. Nil records nothing.
@@ -54,7 +62,12 @@ public struct TrainingConfiguration: Sendable, Equatable {
       ("lambda", .number(lambda)), ("positive_weight", .number(positiveWeight)),
       ("learning_rate", .number(adam.learningRate)), ("beta1", .number(adam.beta1)), ("beta2", .number(adam.beta2)),
       ("epsilon", .number(adam.epsilon)), ("augment", .bool(augment)), ("max_shift", .number(maxShift)),
-    ] + (context.map { [("context", $0)] } ?? []))
+    ]
+    // Written only when not the default, so runs made before these settings existed keep their record.
+    + (rotate ? [("rotate", .bool(true))] : [])
+    + (schedule == .constant ? [] : [("schedule", .string(schedule.rawValue))])
+    + (weightAverage == 0 ? [] : [("weight_average", .number(weightAverage))])
+    + (context.map { [("context", $0)] } ?? []))
   }
 
   /// Whether a checkpoint written under `other` can continue under this configuration (all but
@@ -63,6 +76,22 @@ public struct TrainingConfiguration: Sendable, Equatable {
     var a = self, b = other
     a.epochs = 0; b.epochs = 0; a.threads = 1; b.threads = 1
     return a == b
+  }
+}
+
+/// The learning rate over a run of T = epochs × batches-per-epoch Adam steps.
+public enum LearningRateSchedule: String, Sendable, Equatable, CaseIterable {
+  /// The same rate throughout.
+  case constant
+  /// Cosine annealing to zero: step t (0-based) uses rate · ½(1 + cos(π t / T)).
+  case cosine
+
+  /// The factor on the starting rate at 0-based step `step` of `total`.
+  public func factor(step: Int, total: Int) -> Double {
+    switch self {
+    case .constant: return 1
+    case .cosine: return total <= 0 ? 1 : 0.5 * (1 + cos(Double.pi * Double(step) / Double(total)))
+    }
   }
 }
 

@@ -17,6 +17,11 @@ public struct TrainingRequest: Sendable {
   public var learningRate = 1e-3
   public var augment = true
   public var maxShift = 4
+  public var schedule: LearningRateSchedule = .constant
+  /// Also augment by quarter turns.
+  public var rotate = false
+  /// Decay per step of the moving average of the weights (0: none).
+  public var weightAverage = 0.0
   /// Worker threads (results do not depend on them).
   public var threads = Parallelism.defaultThreads
   public init() {}
@@ -57,6 +62,9 @@ public enum TrainingRun {
       epochs: request.epochs, batchSize: request.batchSize, seed: request.seed, lambda: request.lambda,
       positiveWeight: weight, adam: AdamSettings(learningRate: request.learningRate), augment: request.augment,
       maxShift: request.maxShift, threads: request.threads)
+    configuration.schedule = request.schedule
+    configuration.rotate = request.rotate
+    configuration.weightAverage = request.weightAverage
     configuration.context = .object([
       ("features", .array(data.features.map(JSONValue.string))), ("data_hash", .string(data.hash)), ("initial", initial),
     ])
@@ -70,7 +78,7 @@ public enum TrainingRun {
     let probe = model.copy()
     let outcome = try trainer.run(checkpoint: checkpoint, onBatch: onBatch, onEpoch: { report in
       guard let onEpoch else { return }
-      probe.parameters = trainer.state.parameters
+      probe.parameters = trainer.state.evaluatedParameters
       onEpoch(EpochProgress(report: report, epochs: request.epochs,
                             validation: SplitEvaluation.evaluate(probe, on: data.validation, positiveWeight: weight,
                                                                  threads: request.threads)))

@@ -14,18 +14,20 @@ struct AnalyzeCommand: ParsableCommand {
     commandName: "analyze",
     abstract: "Which interpretable features each model's gradient follows, against a noise baseline.",
     discussion: """
-      COHORT is a cohort directory (cohort.csv beside NIfTI volumes) or "demo" (the default: the
-      built-in synthetic cohort). With --tensors IN, the samples of a safetensors file are analysed
-      instead: x [N,3,64,64] with mask [N,3,64,64] (features need it), optionally label [N],
-      split [N] (0 train, 1 val, 2 test; without it every sample is used) and slice_thickness [N].
-      Without --model, the demo models A and B of Assets/ are analysed.
+      COHORT is a cohort directory (cohort.csv beside NIfTI volumes) or "demo" (the
+      default: the built-in synthetic cohort). With --tensors IN, the samples of a
+      safetensors file are analysed instead: x [N,3,64,64] with mask [N,3,64,64]
+      (features need it), optionally label [N], split [N] (0 train, 1 val, 2 test;
+      without it every sample is used) and slice_thickness [N]. Without --model, the
+      demo models A and B of Assets/ are analysed.
 
-      For each model and feature: the mean alignment a of ∇f with the feature's gradient, the mean
-      alignment with the noise baseline, their ratio, the mean paired difference d with its 95%
-      bootstrap CI, the one-sided Wilcoxon p for d > 0, its Holm adjustment over the features
-      shown, the verdict (significant: Holm p < 0.05 and CI above 0) and the patients where the
-      alignment is undefined; and the model's ROC AUC. JSON and CSV add every patient's values.
-      Threads: $FGF_THREADS (default: all cores); the figures do not depend on it.
+      For each model and feature: the mean alignment a of ∇f with the feature's
+      gradient, the mean alignment with the noise baseline, their ratio, the mean
+      paired difference d with its 95% bootstrap CI, the one-sided Wilcoxon p for d >
+      0, its Holm adjustment over the features shown, the verdict (significant: Holm p
+      < 0.05 and CI above 0) and the patients where the alignment is undefined; and
+      the model's ROC AUC. JSON and CSV add every patient's values. Threads:
+      $FGF_THREADS (default: all cores); the figures do not depend on it.
       """)
 
   @Argument(help: ArgumentHelp("Cohort directory, or \"demo\" (default).", valueName: "COHORT"))

@@ -19,19 +19,22 @@ struct TrainCommand: ParsableCommand {
     commandName: "train",
     abstract: "Train a model whose input gradient aligns with chosen features.",
     discussion: """
-      COHORT is a cohort directory or "demo" (the default). The loss is BCE with positive weight
-      negatives/positives of the train split, plus λ·mean(1 − ‖P_S ∇ₓf‖²/‖∇ₓf‖²), P_S the projection
-      onto the gradients of the --features S on each training crop (exact second-order gradients).
-      The train split trains, the epoch with the best validation AUC is kept, and the test split is
-      reported; settings, S, a hash of the data and the metrics go into the model file's metadata.
-      A checkpoint (OUT.checkpoint unless --checkpoint) is saved after every epoch and removed at
-      the end; after Ctrl-C, run the same command with --resume to continue.
+      COHORT is a cohort directory or "demo" (the default). The loss is BCE with
+      positive weight negatives/positives of the train split, plus λ·mean(1 − ‖P_S
+      ∇ₓf‖²/‖∇ₓf‖²), P_S the projection onto the gradients of the --features S on each
+      training crop (exact second-order gradients). The train split trains, the epoch
+      with the best validation AUC is kept, and the test split is reported; settings,
+      S, a hash of the data and the metrics go into the model file's metadata. A
+      checkpoint (OUT.checkpoint unless --checkpoint) is saved after every epoch and
+      removed at the end; after Ctrl-C, run the same command with --resume to
+      continue.
 
-      With --tensors IN: x [N,3,64,64], label [N], optionally mask (needed for --features), split
-      [N] (0 train, 1 val, 2 test; without it every sample trains) and directions [N,K,3,64,64]
-      (penalty directions used when no --features are chosen). --dump-gradients G writes the
-      parameter gradients of the loss over all of IN at the initial weights instead of training.
-      Threads: $FGF_THREADS (default: all cores); results do not depend on it.
+      With --tensors IN: x [N,3,64,64], label [N], optionally mask (needed for
+      --features), split [N] (0 train, 1 val, 2 test; without it every sample trains)
+      and directions [N,K,3,64,64] (penalty directions used when no --features are
+      chosen). --dump-gradients G writes the parameter gradients of the loss over all
+      of IN at the initial weights instead of training. Threads: $FGF_THREADS
+      (default: all cores); results do not depend on it.
       """)
 
   @Argument(help: ArgumentHelp("Cohort directory, or \"demo\" (default).", valueName: "COHORT"))
@@ -64,8 +67,19 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Adam learning rate.")
   var learningRate = 1e-3
 
+  @Option(help: ArgumentHelp("Learning-rate schedule: constant, or cosine (annealed to 0 over the run).",
+                             valueName: "constant|cosine"))
+  var schedule = "constant"
+
+  @Option(help: ArgumentHelp("Keep a moving average of the weights with this decay per step (e.g. 0.98; 0: none); "
+                               + "the average is what is validated, kept and saved.", valueName: "D"))
+  var weightAverage = 0.0
+
   @Flag(help: "Turn off flip and shift augmentation.")
   var noAugment = false
+
+  @Flag(help: "Also augment by random quarter turns (with the flip, all 8 symmetries of the square).")
+  var rotate = false
 
   @Option(help: "Largest augmentation shift in pixels.")
   var maxShift = 4
@@ -95,6 +109,8 @@ struct TrainCommand: ParsableCommand {
     guard maxShift >= 0 && maxShift < 32 else { throw ValidationError("--max-shift must be between 0 and 31") }
     guard lambda >= 0, lambda.isFinite else { throw ValidationError("--lambda must be a finite number ≥ 0") }
     guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive") }
+    guard LearningRateSchedule(rawValue: schedule) != nil else { throw ValidationError("--schedule must be constant or cosine") }
+    guard weightAverage >= 0 && weightAverage < 1 else { throw ValidationError("--weight-average must be ≥ 0 and < 1") }
     guard ["silu", "relu"].contains(activation) else { throw ValidationError("--activation must be silu or relu") }
     if lambda > 0 && features == nil && tensorsPath == nil {
       throw ValidationError("--lambda > 0 needs --features (the feature set S the gradient should align with)")
@@ -150,6 +166,9 @@ struct TrainCommand: ParsableCommand {
     var request = TrainingRequest()
     request.epochs = epochs; request.seed = seed; request.lambda = lambda; request.batchSize = batchSize
     request.learningRate = learningRate; request.augment = !noAugment; request.maxShift = maxShift; request.threads = threads
+    request.schedule = LearningRateSchedule(rawValue: schedule) ?? .constant
+    request.weightAverage = weightAverage
+    request.rotate = rotate
     var lastValidation: SplitEvaluation? = nil
     let outcome = try TrainingRun.run(
       model: model, initial: initial, data: data, request: request, checkpoint: checkpointPath, resume: resume,
