@@ -19,8 +19,8 @@ export FGF_THREADS=2
 SEED=2
 EPOCHS_A=120
 LR_A=5e-3
-EPOCHS_B=20
-LR_B=1e-2
+EPOCHS_B=30
+LR_B=5e-3
 LAMBDA_B=10
 FEATURES_B=shape.volume,shape.circularity,texture.contrast
 
