@@ -113,6 +113,23 @@ import Engine
     #expect(difference == 0)
   }
 
+  @Test func onlyQualifyingEpochsAreKept() throws {
+    let model = try Model(architecture: TrainingTests.tinyArchitecture, seed: 51)
+    let train = TrainingTests.toySamples(24, seed: 52, n: 64, directions: false)
+    let validation = TrainingTests.toySamples(12, seed: 53, n: 64, directions: false)
+    var config = TrainingConfiguration(epochs: 6, batchSize: 8, seed: 2, positiveWeight: 1, augment: false, threads: 2)
+    config.adam.learningRate = 0.02
+    var asked = 0
+    let outcome = try Trainer(model: model, training: train, validation: validation, configuration: config)
+      .run(qualifies: { _ in asked += 1; return asked >= 4 })  // epochs 4, 5, 6 qualify
+    #expect(asked == 6)
+    let best = try #require(outcome.bestEpoch)
+    let aucs = outcome.history.map { $0.validationAUC ?? -1 }
+    let expected = (3..<6).max { aucs[$0] < aucs[$1] || (aucs[$0] == aucs[$1] && $0 > $1) }.map { $0 + 1 }
+    #expect(best == expected)
+    #expect(outcome.history.prefix(3).allSatisfy { !$0.isBest })
+  }
+
   @Test func resumeWithScheduleAndAverageIsBitIdentical() throws {
     let model = try Model(architecture: TrainingTests.tinyArchitecture, seed: 41)
     let train = TrainingTests.toySamples(20, seed: 42, n: 64, directions: false)

@@ -1,7 +1,8 @@
 // The shipped demo models (Assets/model-A.safetensors, model-B.safetensors) load, and the run each
 // file records in fgf.training is DemoModels' recipe (which README and Assets/train-demo-models.sh
 // give as commands): A without the penalty, B with λ and S, both on the demo cohort, same seed and
-// batch size, each its epochs and learning rate, B starting from A's weights, with validation and test figures in fgf.metrics.
+// batch size, each its epochs and learning rate, B starting from A's weights and kept above its
+// alignment floor, with validation and test figures in fgf.metrics.
 
 import Testing
 import Common
@@ -26,7 +27,13 @@ import Pipeline
       if isB {
         #expect(training["initial"]?["file"]?.stringValue == DemoModels.fileA)
         #expect(training["initial"]?["parameters_hash"]?.stringValue == ParameterHash.of(models[0].parameters))
+        #expect(training["alignment_floor"]?["gain"]?.doubleValue == DemoModels.minimumAlignmentGainB)
+        // The kept epoch's validation alignment on S reached the floor.
+        let floor = try #require(training["alignment_floor"]?["floor"]?.doubleValue)
+        let metrics = try JSONValue.parse(try #require(model.metadata["fgf.metrics"]))
+        #expect((metrics["validation"]?["alignment_on_features"]?.doubleValue ?? 0) >= floor)
       } else {
+        #expect(training["alignment_floor"] == nil)
         #expect(training["initial"]?["architecture"]?.stringValue == "FGF-CNN")
         #expect(training["initial"]?["seed"]?.intValue == Int(DemoModels.seed))
       }

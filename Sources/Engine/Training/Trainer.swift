@@ -59,11 +59,14 @@ public final class Trainer {
   }
 
   /// Runs the remaining epochs. `checkpoint`: where to save the state after each epoch.
-  /// `isCancelled` is checked after every batch.
+  /// `isCancelled` is checked after every batch. `qualifies`, if given, is asked about each
+  /// epoch's evaluated parameters: only epochs it accepts can be kept (the best validation AUC
+  /// among them); it must be deterministic and the same on resume, or resuming is not exact.
   public func run(checkpoint: String? = nil,
                   onBatch: ((BatchReport) -> Void)? = nil,
                   onEpoch: ((EpochReport) -> Void)? = nil,
-                  isCancelled: (() -> Bool)? = nil) throws(FileError) -> TrainingOutcome {
+                  isCancelled: (() -> Bool)? = nil,
+                  qualifies: (([Float]) -> Bool)? = nil) throws(FileError) -> TrainingOutcome {
     let config = configuration
     let shape = architecture.input
     let batches = (training.count + config.batchSize - 1) / config.batchSize
@@ -114,7 +117,9 @@ public final class Trainer {
       state.averagedParameters = average
       let (auc, validationLoss) = evaluateValidation(state.evaluatedParameters)
       let improved: Bool
-      if let auc {
+      if let qualifies, !qualifies(state.evaluatedParameters) {
+        improved = false
+      } else if let auc {
         improved = state.bestAUC.map { auc > $0 } ?? true
       } else {
         improved = state.bestAUC == nil

@@ -14,7 +14,8 @@ public enum DemoModels {
   /// Both: Adam, batch 32, flips and ±4 px shifts, seed `seed`, the epoch with the best
   /// validation AUC kept. A: a new FGF-CNN (SiLU) from `seed`, `epochsA` epochs at
   /// `learningRateA`, no penalty. B: continues from A's file for `epochsB` epochs at
-  /// `learningRateB` with penalty λ = `lambdaB` on S = `featuresB`. A's settings were chosen on the
+  /// `learningRateB` with penalty λ = `lambdaB` on S = `featuresB`, among epochs at or above
+  /// `minimumAlignmentGainB` × A's validation alignment on S. A's settings were chosen on the
   /// validation split, B's on development cohorts from the generator (Docs/DECISIONS.md).
   public static let seed: UInt64 = 2
   public static let learningRateA = 5e-3
@@ -22,6 +23,9 @@ public enum DemoModels {
   public static let epochsA = 120
   public static let epochsB = 30
   public static let lambdaB = 10.0
+  /// B keeps the best validation AUC among epochs whose validation alignment on S is at least this
+  /// multiple of A's (`fgf train --min-alignment-gain`).
+  public static let minimumAlignmentGainB = 1.5
   public static let featuresB = ["shape.volume", "shape.circularity", "texture.contrast"]
 
   /// Assets' model A and B, labelled "A" and "B".

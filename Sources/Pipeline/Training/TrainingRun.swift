@@ -20,6 +20,9 @@ public struct TrainingRequest: Sendable {
   public var schedule: LearningRateSchedule = .constant
   /// Also augment by quarter turns.
   public var rotate = false
+  /// If set (needs directions): only epochs whose validation alignment on S reaches this multiple
+  /// of the starting model's can be kept (`AlignmentFloor`).
+  public var minimumAlignmentGain: Double? = nil
   /// Decay per step of the moving average of the weights (0: none).
   public var weightAverage = 0.0
   /// Worker threads (results do not depend on them).
@@ -46,6 +49,41 @@ public struct TrainingRunOutcome: Sendable {
   public var cancelled: Bool
   public var validation: SplitEvaluation?
   public var test: SplitEvaluation?
+  /// The validation alignment an epoch had to reach (with `minimumAlignmentGain`), and the
+  /// starting model's.
+  public var alignmentFloor: AlignmentFloor?
+  /// Set when no epoch reached the floor: then `model` holds the starting weights and must not be
+  /// saved, and `validation`/`test` are not computed (like a cancelled run).
+  public var floorNotReached: AlignmentFloorNotReached?
+}
+
+/// The rule of `--min-alignment-gain`: an epoch may be kept only when its validation alignment on
+/// S (mean ‖P_S ∇ₓf‖/‖∇ₓf‖) is at least `gain` × the starting model's. Fine-tuning with the
+/// penalty from a model trained without it, validation AUC alone tends to keep the first epochs,
+/// before the gradient has turned towards S; this keeps the purpose of the penalty in the choice.
+public struct AlignmentFloor: Sendable, Equatable {
+  public var gain: Double
+  /// The starting model's validation alignment on S.
+  public var start: Double
+  public var floor: Double { gain * start }
+
+  var json: JSONValue {
+    .object([("gain", .number(gain)), ("start", .number(start)), ("floor", .number(floor))])
+  }
+}
+
+/// No epoch reached the alignment floor: nothing is kept, the checkpoint stays for a longer run.
+public struct AlignmentFloorNotReached: Error, CustomStringConvertible, Sendable {
+  public var floor: AlignmentFloor
+  /// The highest validation alignment of any epoch, and its epoch.
+  public var best: Double?
+  public var bestEpoch: Int?
+  public var description: String {
+    let reached = best.map { String(format: "%.4f", $0) + (bestEpoch.map { " (epoch \($0))" } ?? "") } ?? "none"
+    return String(format: "no epoch reached the validation alignment on S of %.4f (%.2f × the starting model's %.4f); "
+                  + "the highest was \(reached). Train longer (--resume with more --epochs) or lower --min-alignment-gain.",
+                  floor.floor, floor.gain, floor.start)
+  }
 }
 
 public enum TrainingRun {
@@ -65,9 +103,18 @@ public enum TrainingRun {
     configuration.schedule = request.schedule
     configuration.rotate = request.rotate
     configuration.weightAverage = request.weightAverage
+    var floor: AlignmentFloor? = nil
+    if let gain = request.minimumAlignmentGain {
+      let start = SplitEvaluation.evaluate(model, on: data.validation, positiveWeight: weight, threads: request.threads)
+      guard let alignment = start.subspaceAlignment else {
+        throw FileError(path: data.source, problem: "--min-alignment-gain needs validation patients with feature directions",
+                        hint: "give --features, and a cohort with a validation split")
+      }
+      floor = AlignmentFloor(gain: gain, start: alignment)
+    }
     configuration.context = .object([
       ("features", .array(data.features.map(JSONValue.string))), ("data_hash", .string(data.hash)), ("initial", initial),
-    ])
+    ] + (floor.map { [("alignment_floor", $0.json)] } ?? []))
     let trainer: Trainer
     if resume, let checkpoint {
       trainer = try Trainer(resumingFrom: checkpoint, training: data.train, validation: data.validation,
@@ -76,17 +123,35 @@ public enum TrainingRun {
       trainer = Trainer(model: model, training: data.train, validation: data.validation, configuration: configuration)
     }
     let probe = model.copy()
+    // Validation alignment of each epoch's evaluated parameters (for the floor, and the report).
+    var alignments: [Int: Double] = [:]
+    let judge = model.copy()
+    let qualifies: (([Float]) -> Bool)? = floor.map { floor in
+      { parameters in
+        judge.parameters = parameters
+        let alignment = SplitEvaluation.evaluate(judge, on: data.validation, positiveWeight: weight, threads: request.threads)
+          .subspaceAlignment
+        alignments[trainer.state.completedEpochs + 1] = alignment
+        return (alignment ?? -1) >= floor.floor
+      }
+    }
     let outcome = try trainer.run(checkpoint: checkpoint, onBatch: onBatch, onEpoch: { report in
       guard let onEpoch else { return }
       probe.parameters = trainer.state.evaluatedParameters
       onEpoch(EpochProgress(report: report, epochs: request.epochs,
                             validation: SplitEvaluation.evaluate(probe, on: data.validation, positiveWeight: weight,
                                                                  threads: request.threads)))
-    }, isCancelled: isCancelled)
+    }, isCancelled: isCancelled, qualifies: qualifies)
 
     var result = TrainingRunOutcome(model: outcome.model, history: outcome.history, bestEpoch: outcome.bestEpoch,
                                     completedEpochs: trainer.state.completedEpochs, cancelled: outcome.cancelled)
+    result.alignmentFloor = floor
     guard !outcome.cancelled else { return result }
+    if let floor, outcome.bestEpoch == nil {
+      let best = alignments.max { $0.value < $1.value }
+      result.floorNotReached = AlignmentFloorNotReached(floor: floor, best: best?.value, bestEpoch: best?.key)
+      return result
+    }
     let validation = SplitEvaluation.evaluate(outcome.model, on: data.validation, positiveWeight: weight, threads: request.threads)
     let test = SplitEvaluation.evaluate(outcome.model, on: data.test, positiveWeight: weight, threads: request.threads)
     result.validation = validation

@@ -78,6 +78,10 @@ struct TrainCommand: ParsableCommand {
   @Flag(help: "Turn off flip and shift augmentation.")
   var noAugment = false
 
+  @Option(help: ArgumentHelp("Keep only epochs whose validation alignment on S is at least G × the starting "
+                               + "model's (the best validation AUC among them). Needs --features.", valueName: "G"))
+  var minAlignmentGain: Double?
+
   @Flag(help: "Also augment by random quarter turns (with the flip, all 8 symmetries of the square).")
   var rotate = false
 
@@ -110,6 +114,10 @@ struct TrainCommand: ParsableCommand {
     guard lambda >= 0, lambda.isFinite else { throw ValidationError("--lambda must be a finite number ≥ 0") }
     guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive") }
     guard LearningRateSchedule(rawValue: schedule) != nil else { throw ValidationError("--schedule must be constant or cosine") }
+    if let minAlignmentGain {
+      guard minAlignmentGain > 0, minAlignmentGain.isFinite else { throw ValidationError("--min-alignment-gain must be positive") }
+      guard features != nil else { throw ValidationError("--min-alignment-gain needs --features (the set S whose alignment is measured)") }
+    }
     guard weightAverage >= 0 && weightAverage < 1 else { throw ValidationError("--weight-average must be ≥ 0 and < 1") }
     guard ["silu", "relu"].contains(activation) else { throw ValidationError("--activation must be silu or relu") }
     if lambda > 0 && features == nil && tensorsPath == nil {
@@ -169,6 +177,7 @@ struct TrainCommand: ParsableCommand {
     request.schedule = LearningRateSchedule(rawValue: schedule) ?? .constant
     request.weightAverage = weightAverage
     request.rotate = rotate
+    request.minimumAlignmentGain = minAlignmentGain
     var lastValidation: SplitEvaluation? = nil
     let outcome = try TrainingRun.run(
       model: model, initial: initial, data: data, request: request, checkpoint: checkpointPath, resume: resume,
@@ -193,6 +202,10 @@ struct TrainCommand: ParsableCommand {
       print("interrupted after \(outcome.completedEpochs) complete epoch\(outcome.completedEpochs == 1 ? "" : "s"); "
         + "the checkpoint \(checkpointPath) holds them. Continue with:\n  \(resumeCommand)")
       throw ExitCode(130)
+    }
+    if let notReached = outcome.floorNotReached {
+      warn("\(notReached) Nothing was saved; the checkpoint \(checkpointPath) holds the run.")
+      throw ExitCode(1)
     }
     try outcome.model.save(to: outPath)
     try? FileManager.default.removeItem(atPath: checkpointPath)
@@ -226,6 +239,10 @@ struct TrainCommand: ParsableCommand {
   func printSummary(_ outcome: TrainingRunOutcome, outPath: String) {
     let best = outcome.bestEpoch.map { "epoch \($0)" } ?? "the initial weights"
     print("saved \(best) to \(outPath)")
+    if let floor = outcome.alignmentFloor {
+      print(String(format: "kept among epochs with validation alignment on S ≥ %.4f (%.2f × the starting model's %.4f)",
+                   floor.floor, floor.gain, floor.start))
+    }
     for (name, evaluation) in [("val", outcome.validation), ("test", outcome.test)] {
       guard let evaluation, evaluation.samples > 0 else { continue }
       var line = "\(name): \(evaluation.samples) patients, AUC \(evaluation.auc.map { String(format: "%.4f", $0) } ?? "—")"

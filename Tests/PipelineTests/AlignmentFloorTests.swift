@@ -1,0 +1,54 @@
+// `--min-alignment-gain`: only epochs whose validation alignment on S reaches G × the starting
+// model's can be kept — the kept epoch is the best validation AUC among exactly those (checked
+// against the per-epoch figures), and when none reaches the floor nothing is kept and the run says so.
+
+import Testing
+import Foundation
+import Common
+import Engine
+import Imaging
+import Pipeline
+
+@Suite(.serialized) struct AlignmentFloorTests {
+  static func request(gain: Double) -> TrainingRequest {
+    var request = TrainingRequest()
+    request.epochs = 4; request.batchSize = 4; request.seed = 6; request.lambda = 2; request.threads = 2
+    request.learningRate = 5e-3
+    request.minimumAlignmentGain = gain
+    return request
+  }
+
+  @Test func keepsTheBestAUCAmongEpochsAboveTheFloor() throws {
+    let model = try Model(architecture: .fgfCNN(), seed: 8)
+    var epochs: [EpochProgress] = []
+    let outcome = try TrainingRun.run(model: model, initial: .string("test"), data: TrainingRunTests.data,
+                                      request: Self.request(gain: 1.0), checkpoint: nil, onEpoch: { epochs.append($0) })
+    let floor = try #require(outcome.alignmentFloor)
+    let start = SplitEvaluation.evaluate(model, on: TrainingRunTests.data.validation, positiveWeight: TrainingRunTests.data.positiveWeight)
+    #expect(floor.start == start.subspaceAlignment)
+    // The expected choice from the epochs' own figures: highest AUC among those at or above the floor, earliest on ties.
+    var expected: Int? = nil, bestAUC = -Double.infinity
+    for epoch in epochs where (epoch.validation.subspaceAlignment ?? -1) >= floor.floor {
+      if let auc = epoch.validation.auc, auc > bestAUC { bestAUC = auc; expected = epoch.report.epoch }
+    }
+    print("floor \(floor.floor): per-epoch alignment \(epochs.map { $0.validation.subspaceAlignment ?? .nan }), kept \(outcome.bestEpoch ?? -1)")
+    #expect(outcome.bestEpoch == expected)
+    if expected != nil {
+      #expect(outcome.floorNotReached == nil)
+      #expect((outcome.validation?.subspaceAlignment ?? -1) >= floor.floor)
+      #expect(outcome.model.metadata["fgf.training"]?.contains("alignment_floor") == true)
+    } else {
+      #expect(outcome.floorNotReached != nil)
+    }
+  }
+
+  @Test func noEpochAboveTheFloorKeepsNothing() throws {
+    let model = try Model(architecture: .fgfCNN(), seed: 8)
+    let outcome = try TrainingRun.run(model: model, initial: .string("test"), data: TrainingRunTests.data,
+                                      request: Self.request(gain: 1000), checkpoint: nil)
+    let notReached = try #require(outcome.floorNotReached)
+    #expect(outcome.bestEpoch == nil && outcome.validation == nil && outcome.test == nil)
+    #expect(notReached.best != nil && notReached.bestEpoch != nil)
+    #expect(notReached.description.contains("no epoch reached"))
+  }
+}
