@@ -31,9 +31,9 @@ extension ActivationLayer {
     let silu = kind == .silu
     pool.forEachPooledVector(rows: rows ?? 0..<pool.output.height) { o, window in
       var best = F16(), index = SIMD16<Int32>(), z = F16(), s = F16(), first = true
-      for at in window {
+      window.visit { at in
         let local = at - bandOrigin
-        let v = load16(p.val + local), candidate = SIMD16<Int32>(repeating: Int32(at)) &+ laneIndices
+        let v = load16(p.val + local), candidate = SIMD16<Int32>(repeating: Int32(truncatingIfNeeded: at)) &+ laneIndices
         let zAt = load16(b.val + local)
         if first {
           best = v; index = candidate; z = zAt; first = false
@@ -74,7 +74,7 @@ extension ActivationLayer {
     pool.forEachPooledVector { o, window in
       let winner = UnsafeRawPointer(winners + o).loadUnaligned(as: SIMD16<Int32>.self)
       var dz = F16()
-      for at in window {
+      window.visit { at in
         dz = floats(bits(dz) | (bits(load16(b.tan + at)) & winnerMask(winner, at)))
       }
       store16(dz, kept.tangent + o)
@@ -108,7 +108,7 @@ extension ActivationLayer {
         adjoint = keepWherePositive(slope, a)
         if dual { tangentAdjoint = keepWherePositive(slope, load16(p.tadjOut + o)) }
       }
-      for at in window {
+      window.visit { at in
         let mask = winnerMask(winner, at)
         store16(floats(bits(adjoint) & mask), b.adj + at)
         if dual { store16(floats(bits(tangentAdjoint) & mask), b.tadj + at) }
@@ -120,7 +120,7 @@ extension ActivationLayer {
 
   /// All ones in the lanes whose winner is input index `at` + lane.
   @inline(__always) private func winnerMask(_ winner: SIMD16<Int32>, _ at: Int) -> SIMD16<Int32> {
-    let difference = winner ^ (SIMD16<Int32>(repeating: Int32(at)) &+ laneIndices)
+    let difference = winner ^ (SIMD16<Int32>(repeating: Int32(truncatingIfNeeded: at)) &+ laneIndices)
     // All ones where the difference is 0 (the sign of d | −d is set for any d ≠ 0).
     return ~((difference | (SIMD16<Int32>() &- difference)) &>> SIMD16<Int32>(repeating: 31))
   }

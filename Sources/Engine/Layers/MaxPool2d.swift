@@ -164,6 +164,16 @@ struct PoolWindow: Sequence, IteratorProtocol {
     self.pixelStep = pixelStep
   }
 
+  /// Calls `body` with each offset in window order; 2×2 windows (FGF-CNN's) unrolled, so the
+  /// fused passes have no loop bookkeeping per element.
+  @inline(__always) func visit(_ body: (Int) -> Void) {
+    if size == 2 {
+      body(first); body(first + pixelStep); body(first + rowStep); body(first + rowStep + pixelStep)
+    } else {
+      for at in self { body(at) }
+    }
+  }
+
   mutating func next() -> Int? {
     guard dy < size else { return nil }
     let at = first + dy * rowStep + dx * pixelStep
