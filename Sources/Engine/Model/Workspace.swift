@@ -52,10 +52,20 @@ final class Workspace {
                  adj: adj[i], adjOut: adj[i + 1], tadj: tadj[i], tadjOut: tadj[i + 1], scratch: scratch[i])
   }
 
-  /// Copies a channels-first sample into a channels-last buffer.
+  /// Copies a channels-first sample into a channels-last buffer (pixel by pixel, so the
+  /// channels-last side is written sequentially; the image has 3 channels).
   private func load(_ sample: UnsafePointer<Float>, into buffer: UnsafeMutablePointer<Float>) {
-    let shape = network.buffers[0], pixels = shape.pixels
-    for c in 0..<shape.channels {
+    let shape = network.buffers[0], pixels = shape.pixels, channels = shape.channels
+    if channels == 3 {
+      let red = sample, green = sample + pixels, blue = sample + 2 * pixels
+      var to = buffer
+      for p in 0..<pixels {
+        to[0] = red[p]; to[1] = green[p]; to[2] = blue[p]
+        to += shape.stride
+      }
+      return
+    }
+    for c in 0..<channels {
       for p in 0..<pixels { buffer[p * shape.stride + c] = sample[c * pixels + p] }
     }
   }
@@ -110,9 +120,18 @@ final class Workspace {
     let last = network.layers.count
     adj[last][0] = 1
     backward(weights: weights) { _ in BackwardOptions(dual: false, needInputAdjoint: true, gradients: nil) }
-    let shape = network.buffers[0], pixels = shape.pixels
+    let shape = network.buffers[0], pixels = shape.pixels, input = adj[0]
+    if shape.channels == 3 {
+      let red = u, green = u + pixels, blue = u + 2 * pixels
+      var from = UnsafePointer(input)
+      for p in 0..<pixels {
+        red[p] = from[0]; green[p] = from[1]; blue[p] = from[2]
+        from += shape.stride
+      }
+      return
+    }
     for c in 0..<shape.channels {
-      for p in 0..<pixels { u[c * pixels + p] = adj[0][p * shape.stride + c] }
+      for p in 0..<pixels { u[c * pixels + p] = input[p * shape.stride + c] }
     }
   }
 
