@@ -330,6 +330,39 @@ enum ConvolutionKernels {
     adjoint: UnsafePointer<Float>, outStride: Int, height: Int, width: Int,
     weightGradient dw: UnsafeMutablePointer<Float>, overwrite: Bool = false
   ) {
+    forEachBand(input: input, adjoint: adjoint, outStride: outStride, height: height, width: width) { band, adjointBand, first, rows in
+      weightGradientBand(input: band, inLanes: inLanes, kernel: k, adjoint: adjointBand, outStride: outStride,
+                         height: rows, width: width, weightGradient: dw, overwrite: overwrite && first == 0)
+    }
+  }
+
+  /// Splits a weight-gradient sum over output rows into bands whose adjoint rows (about 16 KB)
+  /// and input rows stay in L1 across the many passes (one per tap and channel block) that read
+  /// them; `body(input, adjoint, firstRow, rows)` gets the band's views. The gradient is loaded
+  /// and stored between bands, so every element still adds the pixels in row-major order: the
+  /// sums are bit-identical to a single pass.
+  @inline(__always)
+  private static func forEachBand(
+    input: PaddedImage, adjoint: UnsafePointer<Float>, outStride: Int, height: Int, width: Int,
+    _ body: (_ input: PaddedImage, _ adjoint: UnsafePointer<Float>, _ firstRow: Int, _ rows: Int) -> Void
+  ) {
+    let rowsPerBand = max(1, (16 * 1024) / max(1, width * outStride * MemoryLayout<Float>.size))
+    var first = 0
+    while first < height {
+      let rows = min(rowsPerBand, height - first)
+      let band = PaddedImage(base: input.base + first * input.rowStride, rowStride: input.rowStride,
+                             pixelStride: input.pixelStride)
+      body(band, adjoint + first * width * outStride, first, rows)
+      first += rows
+    }
+  }
+
+  /// `accumulateWeightGradient` over one band of rows.
+  private static func weightGradientBand(
+    input: PaddedImage, inLanes: Int, kernel k: Int,
+    adjoint: UnsafePointer<Float>, outStride: Int, height: Int, width: Int,
+    weightGradient dw: UnsafeMutablePointer<Float>, overwrite: Bool
+  ) {
     let o = outStride
     for ky in 0..<k {
       for kx in 0..<k {
@@ -403,13 +436,15 @@ enum ConvolutionKernels {
     height: Int, width: Int, weightGradient dw: UnsafeMutablePointer<Float>, overwrite: Bool = false
   ) {
     precondition(run >= 1 && run <= 16, "a run holds 1 to 16 floats")
-    // The image layer's run (3×3 kernel, 3 channels) as a constant: unused accumulators vanish.
-    if run == 9 {
-      runWeightGradient(input: input, run: 9, rows: rows, adjoint: adjoint, outStride: outStride,
-                        height: height, width: width, dw: dw, overwrite: overwrite)
-    } else {
-      runWeightGradient(input: input, run: run, rows: rows, adjoint: adjoint, outStride: outStride,
-                        height: height, width: width, dw: dw, overwrite: overwrite)
+    forEachBand(input: input, adjoint: adjoint, outStride: outStride, height: height, width: width) { band, adjointBand, first, bandRows in
+      // The image layer's run (3×3 kernel, 3 channels) as a constant: unused accumulators vanish.
+      if run == 9 {
+        runWeightGradient(input: band, run: 9, rows: rows, adjoint: adjointBand, outStride: outStride,
+                          height: bandRows, width: width, dw: dw, overwrite: overwrite && first == 0)
+      } else {
+        runWeightGradient(input: band, run: run, rows: rows, adjoint: adjointBand, outStride: outStride,
+                          height: bandRows, width: width, dw: dw, overwrite: overwrite && first == 0)
+      }
     }
   }
 

@@ -1,9 +1,11 @@
-// Parallel: runs independent per-sample work on several threads. Work is assigned statically
-// (worker w takes items w, w+T, w+2T, …) and every result lands in its own slot, so results are
-// bit-identical whatever the thread count; reductions happen afterwards in a fixed order.
+// Parallel: runs independent per-sample work on several threads. Workers take the next item from
+// a shared counter (a slow or preempted core simply does fewer items), and every result lands in
+// its own slot, so results are bit-identical whatever the thread count or the assignment;
+// reductions happen afterwards in a fixed order.
 
 import Dispatch
 import Foundation
+import Synchronization
 
 public enum Parallelism {
   /// The default number of worker threads: the machine's active processors.
@@ -24,13 +26,23 @@ public enum Parallelism {
       return
     }
     // Each item writes only its own slots, so sharing the closure across workers is safe.
+    let queue = ItemQueue()
     withoutActuallyEscaping(body) { escaping in
       let shared = UncheckedSendable(escaping)
       DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        for item in stride(from: worker, to: count, by: workers) { shared.value(item, worker) }
+        while true {
+          let item = queue.next.wrappingAdd(1, ordering: .relaxed).oldValue
+          guard item < count else { break }
+          shared.value(item, worker)
+        }
       }
     }
   }
+}
+
+/// The index of the next unclaimed item, shared by the workers of one `forEach`.
+private final class ItemQueue: Sendable {
+  let next = Atomic<Int>(0)
 }
 
 /// A value handed to worker threads whose safety the caller guarantees (disjoint writes).

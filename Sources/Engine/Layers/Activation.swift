@@ -30,9 +30,9 @@ struct ActivationLayer: NetworkLayer {
 
   /// What a preceding convolution computes for this layer in its forward pass (same result as
   /// `forward`), so that `forward` can be skipped.
-  /// `keepSigmoid: false` when this layer runs fused with a pool, which needs no sigmoid buffer.
-  func epilogue(_ b: LayerBuffers, keepSigmoid: Bool = true) -> ConvolutionEpilogue {
-    ConvolutionEpilogue(kind: kind, activation: b.valOut, sigmoid: kind == .silu && keepSigmoid ? b.scratch : nil)
+  /// For SiLU the sigmoid goes to this layer's scratch (a fused pool picks it at the winners).
+  func epilogue(_ b: LayerBuffers) -> ConvolutionEpilogue {
+    ConvolutionEpilogue(kind: kind, activation: b.valOut, sigmoid: kind == .silu ? b.scratch : nil)
   }
 
   func tangent(_ b: LayerBuffers, weights: UnsafePointer<Float>) {

@@ -199,6 +199,29 @@ struct Conv2dLayer: NetworkLayer {
       output: b.valOut, height: output.height, width: output.width, epilogue: epilogue)
   }
 
+  /// The forward pass in bands of `band` output rows for a consumer that needs each band only
+  /// once (a fused pool): bands 0, 1, … while (band + 1)·`band` ≤ output height, each written at
+  /// the start of `valOut` (and of the epilogue's buffers), where it stays in L1, and handed to
+  /// `bandDone(firstRow)` before the next band overwrites it. Each value is computed exactly as
+  /// by `forward`; rows after the last whole band are not computed.
+  func forwardInBands(_ b: LayerBuffers, weights: UnsafePointer<Float>, epilogue: ConvolutionEpilogue?, band: Int,
+                      bandDone: (_ firstRow: Int) -> Void) {
+    prepareOperand(from: b.val, b.scratch, 0)
+    let w = weights + packedWeightOffset
+    let image = borderedImage(b.scratch, 0)
+    var first = 0
+    while first + band <= output.height {
+      let bandImage = PaddedImage(base: image.base + first * image.rowStride, rowStride: image.rowStride,
+                                  pixelStride: image.pixelStride)
+      ConvolutionKernels.convolve(
+        input: bandImage, inChannels: inChannels, kernel: kernel,
+        weights: w, bias: w + forwardWeightCount, outStride: output.stride,
+        output: b.valOut, height: band, width: output.width, epilogue: epilogue)
+      bandDone(first)
+      first += band
+    }
+  }
+
   func tangent(_ b: LayerBuffers, weights: UnsafePointer<Float>) {
     prepareOperand(from: b.tan, b.scratch, 1)
     ConvolutionKernels.convolve(

@@ -132,12 +132,13 @@ struct MaxPool2dLayer: NetworkLayer {
     }
   }
 
-  /// Calls `body(o, window)` for every 16-channel vector of the output (offset o) with the input
-  /// offsets of its window's vectors, in window order. The channel stride must be a multiple of 16.
+  /// Calls `body(o, window)` for every 16-channel vector of the output (offset o) in `rows` (all
+  /// by default) with the input offsets of its window's vectors, in window order. The channel
+  /// stride must be a multiple of 16.
   @inline(__always)
-  func forEachPooledVector(_ body: (_ o: Int, _ window: PoolWindow) -> Void) {
+  func forEachPooledVector(rows: Range<Int>? = nil, _ body: (_ o: Int, _ window: PoolWindow) -> Void) {
     let s = input.stride, out = output
-    for oy in 0..<out.height {
+    for oy in rows ?? 0..<out.height {
       for ox in 0..<out.width {
         for c in stride(from: 0, to: s, by: 16) {
           let first = ((oy * size) * input.width + ox * size) * s + c
@@ -161,6 +162,16 @@ struct PoolWindow: Sequence, IteratorProtocol {
     self.size = size
     self.rowStep = rowStep
     self.pixelStep = pixelStep
+  }
+
+  /// Calls `body` with each offset in window order; 2×2 windows (FGF-CNN's) unrolled, so the
+  /// fused passes have no loop bookkeeping per element.
+  @inline(__always) func visit(_ body: (Int) -> Void) {
+    if size == 2 {
+      body(first); body(first + pixelStep); body(first + rowStep); body(first + rowStep + pixelStep)
+    } else {
+      for at in self { body(at) }
+    }
   }
 
   mutating func next() -> Int? {

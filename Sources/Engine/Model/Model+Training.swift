@@ -53,7 +53,10 @@ extension Model {
     var penalty = [Double](repeating: 0, count: count)
     var skipped = [Bool](repeating: false, count: count)
     let round = min(count, Model.gradientRound)
-    var slots = [Float](repeating: 0, count: max(1, round) * g)
+    // Every layer sets its whole region of a sample's slot, so the slots need no zeroing pass.
+    var slots = [Float](unsafeUninitializedCapacity: max(1, round) * g) { _, initialized in
+      initialized = max(1, round) * g
+    }
     let workers = max(1, min(threads, round))
     let scale = 1 / Double(count)
 
@@ -104,10 +107,17 @@ extension Model {
                         let t = t
                         let chunk = 4096, chunks = (g + chunk - 1) / chunk
                         Parallelism.forEach(count: chunks, threads: workers) { c, _ in
-                          let range = (c * chunk)..<min(g, (c + 1) * chunk)
+                          let start = c * chunk, end = min(g, (c + 1) * chunk)
+                          let total = t.baseAddress!
                           for item in 0..<items {
-                            let slot = slotBuffer.baseAddress! + item * g
-                            for j in range { t[j] += slot[j] }
+                            // 16 parameters at a time; each still adds the samples in order.
+                            let slot = UnsafePointer(slotBuffer.baseAddress! + item * g)
+                            var j = start
+                            while j + 16 <= end {
+                              store16(load16(total + j) + load16(slot + j), total + j)
+                              j += 16
+                            }
+                            while j < end { total[j] += slot[j]; j += 1 }
                           }
                         }
                       }

@@ -4,7 +4,8 @@
 // boundary in PyTorch's channels-first order [C][H][W]. Two pairs of layers run fused: a
 // convolution computes the activation after it as its epilogue, and an activation followed by a
 // max pool runs as one unit in every pass (ActivationPool.swift; the activation's own buffers
-// that the fusion makes unnecessary — sigmoid, ȧ, the pool's input adjoint — are not written).
+// that the fusion makes unnecessary — ȧ, the pool's input adjoint — are not written), its forward
+// pass taking each band of the convolution's output rows as soon as it is computed.
 
 final class Workspace {
   let network: Network
@@ -51,10 +52,20 @@ final class Workspace {
                  adj: adj[i], adjOut: adj[i + 1], tadj: tadj[i], tadjOut: tadj[i + 1], scratch: scratch[i])
   }
 
-  /// Copies a channels-first sample into a channels-last buffer.
+  /// Copies a channels-first sample into a channels-last buffer (pixel by pixel, so the
+  /// channels-last side is written sequentially; the image has 3 channels).
   private func load(_ sample: UnsafePointer<Float>, into buffer: UnsafeMutablePointer<Float>) {
-    let shape = network.buffers[0], pixels = shape.pixels
-    for c in 0..<shape.channels {
+    let shape = network.buffers[0], pixels = shape.pixels, channels = shape.channels
+    if channels == 3 {
+      let red = sample, green = sample + pixels, blue = sample + 2 * pixels
+      var to = buffer
+      for p in 0..<pixels {
+        to[0] = red[p]; to[1] = green[p]; to[2] = blue[p]
+        to += shape.stride
+      }
+      return
+    }
+    for c in 0..<channels {
       for p in 0..<pixels { buffer[p * shape.stride + c] = sample[c * pixels + p] }
     }
   }
@@ -66,10 +77,25 @@ final class Workspace {
     var i = 0
     while i < layers.count {
       if i + 1 < layers.count, let conv = layers[i] as? Conv2dLayer, let activation = layers[i + 1] as? ActivationLayer {
-        // A convolution followed by an activation computes both while its output is in cache.
-        let sigmoidNeeded = fusedPool(after: i + 1) == nil
-        conv.forward(buffers(i), weights: weights, epilogue: activation.epilogue(buffers(i + 1), keepSigmoid: sigmoidNeeded))
-        i += 2
+        // A convolution followed by an activation computes both while its output is in cache;
+        // with a pool after them, the convolution runs in bands of the pool's rows, each pooled
+        // at once from L1 (band buffers at the start of the full-size ones, which nothing else
+        // reads), picking the epilogue's sigmoid at the winners.
+        let epilogue = activation.epilogue(buffers(i + 1))
+        if case let (activation, pool)? = fusedPool(after: i + 1) {
+          let activationBuffers = buffers(i + 1), poolBuffers = buffers(i + 2)
+          let sigmoid = epilogue.sigmoid.map { UnsafePointer($0) }
+          let size = pool.size, rowFloats = pool.input.width * pool.input.stride
+          conv.forwardInBands(buffers(i), weights: weights, epilogue: epilogue, band: size) { first in
+            let row = first / size
+            activation.forwardThroughPool(pool, activationBuffers, poolBuffers, rows: row..<(row + 1),
+                                          bandOrigin: first * rowFloats, sigmoid: sigmoid)
+          }
+          i += 3
+        } else {
+          conv.forward(buffers(i), weights: weights, epilogue: epilogue)
+          i += 2
+        }
       } else if case let (activation, pool)? = fusedPool(after: i - 1) {
         activation.forwardThroughPool(pool, buffers(i - 1), buffers(i))
         i += 1
@@ -94,9 +120,18 @@ final class Workspace {
     let last = network.layers.count
     adj[last][0] = 1
     backward(weights: weights) { _ in BackwardOptions(dual: false, needInputAdjoint: true, gradients: nil) }
-    let shape = network.buffers[0], pixels = shape.pixels
+    let shape = network.buffers[0], pixels = shape.pixels, input = adj[0]
+    if shape.channels == 3 {
+      let red = u, green = u + pixels, blue = u + 2 * pixels
+      var from = UnsafePointer(input)
+      for p in 0..<pixels {
+        red[p] = from[0]; green[p] = from[1]; blue[p] = from[2]
+        from += shape.stride
+      }
+      return
+    }
     for c in 0..<shape.channels {
-      for p in 0..<pixels { u[c * pixels + p] = adj[0][p * shape.stride + c] }
+      for p in 0..<pixels { u[c * pixels + p] = input[p * shape.stride + c] }
     }
   }
 
