@@ -45,6 +45,6 @@ let package = Package(
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Engine", "Imaging"], swiftSettings: nativeCPU),
     .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Pipeline", "Imaging"], swiftSettings: nativeCPU),
     // Drives the real `fgf` binary (built alongside) as a user would.
-    .testTarget(name: "CLITests", dependencies: ["fgf"], swiftSettings: nativeCPU),
+    .testTarget(name: "CLITests", dependencies: ["fgf"], exclude: ["explorer-measure.sh"], swiftSettings: nativeCPU),
   ]
 )

@@ -12,7 +12,7 @@ final class Trace {
   init?(path: String?) {
     guard let path, !path.isEmpty else { return nil }
     if !FileManager.default.fileExists(atPath: path) {
-      FileManager.default.createFile(atPath: path, contents: nil)
+      _ = FileManager.default.createFile(atPath: path, contents: nil)  // failure shows below as nil
     }
     guard let handle = FileHandle(forWritingAtPath: path) else { return nil }
     handle.seekToEndOfFile()

@@ -115,7 +115,7 @@ enum CohortImport {
     for entry in done {
       let row = labels?.row(for: entry.id)
       if case .success(let label)? = row?.label { labelOf[entry.id] = label } else { labelOf[entry.id] = 0 }
-      if case .success(let split)?? = row?.split { splitOf[entry.id] = split }
+      if case .success(let split)? = row?.split { splitOf[entry.id] = split }
     }
     if labels?.splitColumn == nil { splitOf = SplitAssignment.assign(labels: labelOf, seed: seed) }
 

@@ -79,7 +79,7 @@ public enum DICOMImport {
     if path.hasPrefix("/") { return path }
     var buffer = [CChar](repeating: 0, count: 4096)
     guard getcwd(&buffer, buffer.count) != nil else { return path }
-    let directory = String(cString: buffer)
+    let directory = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     let relative = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
     return relative == "." ? directory : directory + "/" + relative
   }
