@@ -82,7 +82,7 @@ extension KillTests {
         }
       }
       return { bytes, path in
-        guard String(validatingUTF8: bytes.map { CChar(bitPattern: $0) } + [0]) != nil else {
+        guard String(validatingCString: bytes.map { CChar(bitPattern: $0) } + [0]) != nil else {
           throw FileError(path: path, problem: "not text")
         }
       }

@@ -32,7 +32,7 @@ import Glibc
     return fields.joined(separator: "-")
   }
 
-  func touch(_ path: String) { FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3])) }
+  func touch(_ path: String) { _ = FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3])) }
   func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
   @Test func temporariesLieBesideTheirTargetAndNameTheirWriter() throws {
