@@ -223,3 +223,26 @@ func openingError(_ path: String) -> FileError? {
     #expect(Set(cohort.patients.map { cohort.fingerprint(for: $0) }).count == 2000)
   }
 }
+
+/// The NIfTI reader's notes on a patient's headers reach the cohort (and `fgf cohort` prints them).
+@Suite struct CohortHeaderNotesTests {
+  @Test func obliqueFilesAreNotedPerPatient() throws {
+    let fixture = CohortFixture()
+    defer { fixture.directory.remove() }
+    try fixture.writePatient("P1", seed: 1)
+    // P2: the same volume turned 10° in-plane; image and mask share the oblique grid.
+    let (volume, mask) = CohortFixture.volumes(seed: 2)
+    let angle = 10.0 * .pi / 180
+    let affine = [cos(angle), -sin(angle), 0, -12, sin(angle), cos(angle), 0, -10, 0, 0, 2.5, 40, 0, 0, 0, 1]
+    let grid = Grid(nx: 24, ny: 20, nz: 4, spacing: SIMD3(1, 1, 2.5), affine: affine)
+    try NIfTIFile.write(Volume(grid: grid, voxels: volume.voxels), to: "\(fixture.path)/ct/P2.nii.gz")
+    try NIfTIFile.write(Mask(grid: grid, voxels: mask.voxels), to: "\(fixture.path)/gtv/P2.nii.gz")
+    try fixture.writeTable(CohortFixture.header + CohortFixture.row("P1") + CohortFixture.row("P2", label: "0"))
+    let cohort = try CohortDirectory(path: fixture.path)
+    let notes = cohort.patients.map { cohort.headerNotes(for: $0) }
+    print("header notes: \(notes)")
+    #expect(notes[0].isEmpty)
+    #expect(notes[1].contains { $0.hasPrefix("image: oblique by 10.0°") })
+    #expect(notes[1].contains { $0.hasPrefix("mask: oblique by 10.0°") })
+  }
+}

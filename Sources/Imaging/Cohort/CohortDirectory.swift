@@ -23,6 +23,9 @@ public final class CohortDirectory: CohortSource {
     /// The files holding the voxels (differ from image/mask for .hdr/.img pairs).
     var imageData: String, maskData: String
     var grid: Grid
+    /// What the NIfTI reader noted while reading the headers (fields it ignored or repaired,
+    /// obliquity, extra volumes), prefixed "image: " or "mask: ".
+    var notes: [String]
   }
   let files: [String: Files]
 
@@ -114,6 +117,10 @@ public final class CohortDirectory: CohortSource {
   /// The patient's image grid as its header gives it (no voxels read); nil for an unknown patient.
   public func grid(for patient: PatientRecord) -> Grid? { files[patient.id]?.grid }
 
+  /// What the NIfTI reader noted about the patient's image and mask headers ("image: …",
+  /// "mask: …"): fields it ignored or fell back from, obliquity, extra volumes. Empty when none.
+  public func headerNotes(for patient: PatientRecord) -> [String] { files[patient.id]?.notes ?? [] }
+
   /// Checks one row's files through their headers.
   static func check(_ record: PatientRecord, in base: String, table: String) -> Result<(PatientRecord, Files), FileError> {
     let image = locate(record.image, in: base), mask = locate(record.mask, in: base)
@@ -132,8 +139,9 @@ public final class CohortDirectory: CohortSource {
       return .failure(FileError(path: table, place: "line \(record.line)", problem: "patient \(record.id): \(mismatch)",
                                 hint: "the mask must be drawn on the image's voxel grid; resample it onto the image"))
     }
+    let notes = imageHeader.notes.map { "image: \($0)" } + maskHeader.notes.map { "mask: \($0)" }
     return .success((record, Files(image: image, mask: mask, imageData: imageHeader.dataPath,
-                                   maskData: maskHeader.dataPath, grid: imageHeader.grid)))
+                                   maskData: maskHeader.dataPath, grid: imageHeader.grid, notes: notes)))
   }
 
   /// A problem with one of a row's files, reported at the row: `cohort.csv: line N: patient P:

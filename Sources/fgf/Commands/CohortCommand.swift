@@ -52,6 +52,10 @@ struct CohortCommand: ParsableCommand {
       })),
       ("extra_columns", .array(cohort.extraColumns.map(JSONValue.string))),
       ("skipped", .array(cohort.skipped.map { .string($0.description) })),
+      ("header_notes", .object(cohort.patients.compactMap { patient in
+        let notes = cohort.headerNotes(for: patient)
+        return notes.isEmpty ? nil : (key: patient.id, value: JSONValue.array(notes.map(JSONValue.string)))
+      })),
     ]
     var text = describe(cohort, openSeconds: openSeconds)
     if let truth = GroundTruthAUC(patients: cohort.patients, extraColumns: cohort.extraColumns) {
@@ -119,6 +123,18 @@ struct CohortCommand: ParsableCommand {
     }
     text += "extra columns: \(cohort.extraColumns.isEmpty ? "none" : cohort.extraColumns.joined(separator: ", "))\n"
     if !cohort.skipped.isEmpty { text += "skipped rows: \(cohort.skipped.count)\n" }
+    text += Self.headerNotes(cohort)
+    return text
+  }
+
+  /// The NIfTI reader's notes on the patients' headers (repairs, fallbacks, obliquity), the first
+  /// `shown` of them, so odd files in real cohorts are visible before anything is trained on them.
+  static func headerNotes(_ cohort: CohortDirectory, shown: Int = 10) -> String {
+    let noted = cohort.patients.map { ($0.id, cohort.headerNotes(for: $0)) }.filter { !$0.1.isEmpty }
+    guard !noted.isEmpty else { return "" }
+    let lines = noted.flatMap { id, notes in notes.map { "  \(id) \($0)\n" } }
+    var text = "header notes: \(noted.count) patient\(noted.count == 1 ? "" : "s")\n" + lines.prefix(shown).joined()
+    if lines.count > shown { text += "  … and \(lines.count - shown) more (--json lists them all)\n" }
     return text
   }
 
