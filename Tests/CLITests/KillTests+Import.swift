@@ -131,12 +131,8 @@ extension KillTests {
         }
       }
       if access(partial, F_OK) == 0 { counts.fail("attempt \(attempt): \(partial) is left behind") }
-      let left = KillHarness.temporaries(under: workspace)
-      if !left.isEmpty { counts.fail("after the re-run of attempt \(attempt), temporaries remain: \(left)") }
-      FileIO.removeTree(workspace)
+      KillHarness.endAttempt(attempt, workspace: workspace, counts: &counts)
     }
-    print("kill test, fgf import (\(layout)): \(counts)")
-    for failure in counts.failures { Issue.record(Comment(rawValue: failure)) }
-    #expect(counts.kills >= KillHarness.killsPerCommand)
+    KillHarness.report(counts, command: "fgf import (\(layout))")
   }
 }

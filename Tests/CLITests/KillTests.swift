@@ -126,6 +126,20 @@ enum KillHarness {
     }
   }
 
+  /// After an attempt's re-run: no temporary may remain in `workspace`; then it is removed.
+  static func endAttempt(_ attempt: Int, workspace: String, counts: inout KillCounts) {
+    let left = temporaries(under: workspace)
+    if !left.isEmpty { counts.fail("after the re-run of attempt \(attempt), temporaries remain: \(left)") }
+    FileIO.removeTree(workspace)
+  }
+
+  /// Prints the counts of a command's kill test, records every failure and expects enough kills.
+  static func report(_ counts: KillCounts, command: String) {
+    print("kill test, \(command): \(counts)")
+    for failure in counts.failures { Issue.record(Comment(rawValue: failure)) }
+    #expect(counts.kills >= killsPerCommand)
+  }
+
   /// The temporaries still under `directory`.
   static func temporaries(under directory: String) -> [String] {
     var found = files(under: directory).filter(isTemporary)
@@ -180,13 +194,9 @@ enum KillHarness {
           counts.fail("re-run after kill \(attempt): \(file) differs from an uninterrupted run's")
         }
       }
-      let left = KillHarness.temporaries(under: workspace)
-      if !left.isEmpty { counts.fail("after the re-run of attempt \(attempt), temporaries remain: \(left)") }
-      FileIO.removeTree(workspace)
+      KillHarness.endAttempt(attempt, workspace: workspace, counts: &counts)
     }
-    print("kill test, fgf synth: \(counts)")
-    for failure in counts.failures { Issue.record(Comment(rawValue: failure)) }
-    #expect(counts.kills >= KillHarness.killsPerCommand)
+    KillHarness.report(counts, command: "fgf synth")
   }
 
   @Test func trainLeavesLoadableFilesAndResumesToTheSameModel() throws {
@@ -233,12 +243,8 @@ enum KillHarness {
       if again.status != 0 { counts.fail("re-run\(resume.isEmpty ? "" : " --resume") after kill \(attempt): \(again.stderr)") }
       if (try? FileIO.read(model)) != expectedModel { counts.fail("attempt \(attempt): the re-run's model differs from an uninterrupted run's") }
       if access(checkpoint, F_OK) == 0 { counts.fail("attempt \(attempt): the completed re-run left its checkpoint") }
-      let left = KillHarness.temporaries(under: workspace)
-      if !left.isEmpty { counts.fail("after the re-run of attempt \(attempt), temporaries remain: \(left)") }
-      FileIO.removeTree(workspace)
+      KillHarness.endAttempt(attempt, workspace: workspace, counts: &counts)
     }
-    print("kill test, fgf train: \(counts)")
-    for failure in counts.failures { Issue.record(Comment(rawValue: failure)) }
-    #expect(counts.kills >= KillHarness.killsPerCommand)
+    KillHarness.report(counts, command: "fgf train")
   }
 }

@@ -122,25 +122,28 @@ public enum TrainingRun {
     } else {
       trainer = Trainer(model: model, training: data.train, validation: data.validation, configuration: configuration)
     }
+    // Each epoch's validation figures are computed once: the floor asks for them before the epoch
+    // is reported, and the report reuses them.
     let probe = model.copy()
-    // Validation alignment of each epoch's evaluated parameters (for the floor, and the report).
-    var alignments: [Int: Double] = [:]
-    let judge = model.copy()
+    var judged: (epoch: Int, evaluation: SplitEvaluation)? = nil
+    var alignments: [Int: Double] = [:]  // by epoch, for the message when no epoch reaches the floor
+    func validation(ofEpoch epoch: Int, _ parameters: [Float]) -> SplitEvaluation {
+      if let judged, judged.epoch == epoch { return judged.evaluation }
+      probe.parameters = parameters
+      let evaluation = SplitEvaluation.evaluate(probe, on: data.validation, positiveWeight: weight, threads: request.threads)
+      judged = (epoch, evaluation)
+      alignments[epoch] = evaluation.subspaceAlignment
+      return evaluation
+    }
     let qualifies: (([Float]) -> Bool)? = floor.map { floor in
       { parameters in
-        judge.parameters = parameters
-        let alignment = SplitEvaluation.evaluate(judge, on: data.validation, positiveWeight: weight, threads: request.threads)
-          .subspaceAlignment
-        alignments[trainer.state.completedEpochs + 1] = alignment
-        return (alignment ?? -1) >= floor.floor
+        (validation(ofEpoch: trainer.state.completedEpochs + 1, parameters).subspaceAlignment ?? -1) >= floor.floor
       }
     }
     let outcome = try trainer.run(checkpoint: checkpoint, onBatch: onBatch, onEpoch: { report in
       guard let onEpoch else { return }
-      probe.parameters = trainer.state.evaluatedParameters
       onEpoch(EpochProgress(report: report, epochs: request.epochs,
-                            validation: SplitEvaluation.evaluate(probe, on: data.validation, positiveWeight: weight,
-                                                                 threads: request.threads)))
+                            validation: validation(ofEpoch: report.epoch, trainer.state.evaluatedParameters)))
     }, isCancelled: isCancelled, qualifies: qualifies)
 
     var result = TrainingRunOutcome(model: outcome.model, history: outcome.history, bestEpoch: outcome.bestEpoch,
